@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using PluginNet.Core.Resources;
+
+namespace PluginNet.Core.Threading;
+
+/// <summary>
+/// Hands work from any thread to the single menu thread, the only thread that touches Lua.
+/// </summary>
+/// <remarks>
+/// Any thread may <see cref="Post"/>. Only the menu thread (the first thread that calls
+/// <see cref="RunPending"/>) runs work, in posting order. Work tagged with a script that has ended is
+/// dropped, never run. <see cref="WaitForWork"/> wakes as soon as something is posted, so a callback's
+/// latency does not depend on the frame rate.
+/// </remarks>
+public sealed class MenuThreadDispatcher : IDisposable
+{
+    private readonly ConcurrentQueue<WorkItem> _queue = new();
+    private readonly ManualResetEventSlim _posted = new(false, spinCount: 0);
+    private int _menuThreadId;
+
+    /// <summary>Called on the menu thread when a work item throws; the dispatcher carries on.</summary>
+    public event Action<Exception, ScriptScope?>? WorkFailed;
+
+    /// <summary>Items waiting to run (dropped items count until they are reached).</summary>
+    public int PendingCount => _queue.Count;
+
+    /// <summary>True on the menu thread once it has run work at least once.</summary>
+    public bool IsMenuThread => Volatile.Read(ref _menuThreadId) == Environment.CurrentManagedThreadId;
+
+    /// <summary>Queues <paramref name="work"/> for the menu thread. Safe from any thread; never blocks.</summary>
+    /// <param name="owner">The script the work belongs to, or null for host work that always runs.</param>
+    /// <param name="work">What to run on the menu thread.</param>
+    public void Post(ScriptScope? owner, Action work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        _queue.Enqueue(new WorkItem(owner, work));
+        _posted.Set();
+    }
+
+    /// <summary>
+    /// Blocks the calling (menu) thread until work is posted or <paramref name="timeout"/> passes.
+    /// Returns true when work is waiting.
+    /// </summary>
+    public bool WaitForWork(TimeSpan timeout)
+    {
+        if (!_queue.IsEmpty)
+        {
+            return true;
+        }
+
+        if (timeout > TimeSpan.Zero)
+        {
+            _posted.Wait(timeout);
+        }
+
+        // Reset before the caller drains: a post after this reset sets the event again.
+        _posted.Reset();
+        return !_queue.IsEmpty;
+    }
+
+    /// <summary>
+    /// Runs queued work in order until the queue is empty or <paramref name="budget"/> is spent; what
+    /// is left stays queued, in order, for the next call. Menu thread only.
+    /// </summary>
+    /// <param name="budget">Time allowed; <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
+    public DispatchStats RunPending(TimeSpan budget)
+    {
+        BindOrCheckMenuThread();
+        var clock = Stopwatch.StartNew();
+        int ran = 0, dropped = 0;
+        var limited = budget != Timeout.InfiniteTimeSpan;
+
+        // Work posted while running is taken too, as long as the budget lasts.
+        while ((!limited || clock.Elapsed < budget) && _queue.TryDequeue(out var item))
+        {
+            if (item.Owner is { IsActive: false })
+            {
+                dropped++;
+                continue;
+            }
+
+            ran++;
+            try
+            {
+                item.Work();
+            }
+#pragma warning disable CA1031 // The menu thread must survive any one item; the failure is reported.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                WorkFailed?.Invoke(ex, item.Owner);
+            }
+        }
+
+        return new DispatchStats(ran, dropped, _queue.Count, clock.Elapsed);
+    }
+
+    /// <summary>Throws unless called on the menu thread. Use at the top of anything that touches Lua.</summary>
+    public void VerifyMenuThread()
+    {
+        if (!IsMenuThread)
+        {
+            throw new InvalidOperationException(
+                $"this must run on the menu thread (thread {_menuThreadId}), not thread {Environment.CurrentManagedThreadId}");
+        }
+    }
+
+    /// <summary>Makes the calling thread the menu thread. Call once, before any work is run.</summary>
+    public void BindToCurrentThread()
+    {
+        var current = Environment.CurrentManagedThreadId;
+        var previous = Interlocked.CompareExchange(ref _menuThreadId, current, 0);
+        if (previous != 0 && previous != current)
+        {
+            throw new InvalidOperationException($"the menu thread is already thread {previous}");
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _posted.Dispose();
+
+    private void BindOrCheckMenuThread()
+    {
+        if (!IsMenuThread)
+        {
+            BindToCurrentThread();
+        }
+    }
+
+    private readonly record struct WorkItem(ScriptScope? Owner, Action Work);
+}
+
+/// <summary>What one <see cref="MenuThreadDispatcher.RunPending"/> call did.</summary>
+/// <param name="Ran">Items run.</param>
+/// <param name="Dropped">Items skipped because their script had ended.</param>
+/// <param name="Remaining">Items left for the next call (budget spent).</param>
+/// <param name="Elapsed">Time spent.</param>
+public readonly record struct DispatchStats(int Ran, int Dropped, int Remaining, TimeSpan Elapsed);

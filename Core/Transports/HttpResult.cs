@@ -1,0 +1,18 @@
+namespace PluginNet.Core.Transports;
+
+/// <summary>The outcome of one HTTP exchange, exactly the fields a script's <c>resp</c> table gets.</summary>
+/// <param name="Status">HTTP status code, or 0 when no response arrived.</param>
+/// <param name="Body">Response body bytes (empty when saved to a file or when nothing arrived).</param>
+/// <param name="Error">Empty on success; otherwise what went wrong, in words a modder can act on.</param>
+/// <param name="Ok">True only when a response arrived with a 2xx status (and any file was saved).</param>
+public sealed record HttpResult(int Status, byte[] Body, string Error, bool Ok)
+{
+    /// <summary>A response arrived; <see cref="Ok"/> follows from the status.</summary>
+    public static HttpResult FromResponse(int status, byte[] body, string? reasonPhrase) =>
+        status is >= 200 and <= 299
+            ? new HttpResult(status, body, string.Empty, true)
+            : new HttpResult(status, body, $"HTTP {status} {reasonPhrase}".TrimEnd(), false);
+
+    /// <summary>No usable response: status 0, empty body, the reason in <see cref="Error"/>.</summary>
+    public static HttpResult Failure(string error) => new(0, [], error, false);
+}
