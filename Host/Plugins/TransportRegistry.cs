@@ -15,6 +15,7 @@ public sealed record TransportProvider<T>(string PluginName, T Transport)
 public sealed class TransportRegistry
 {
     private readonly Dictionary<TransportKind, string> _preferred = [];
+    private readonly Dictionary<TransportKind, KeyValuePair<string, object>> _pinned = [];
     private volatile TransportProvider<IHttpTransport>? _http;
     private volatile TransportProvider<IWebSocketClientTransport>? _webSocketClient;
     private volatile TransportProvider<IWebSocketServerTransport>? _webSocketServer;
@@ -40,6 +41,31 @@ public sealed class TransportRegistry
     public void Prefer(TransportKind kind, string pluginName) => _preferred[kind] = pluginName;
 
     /// <summary>
+    /// Serves <paramref name="kind"/> with a transport the application provides itself (no plugin),
+    /// such as a test double or a game's own HTTP stack. It stays until <see cref="Unpin"/>.
+    /// </summary>
+    public void Pin(TransportKind kind, string providerName, object transport)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        var fits = kind switch
+        {
+            TransportKind.Http => transport is IHttpTransport,
+            TransportKind.WebSocketClient => transport is IWebSocketClientTransport,
+            _ => transport is IWebSocketServerTransport,
+        };
+        if (!fits)
+        {
+            throw new ArgumentException($"{transport.GetType().Name} does not implement the {kind.Key()} transport contract", nameof(transport));
+        }
+
+        _pinned[kind] = new KeyValuePair<string, object>(providerName, transport);
+        Apply(kind, providerName, transport);
+    }
+
+    /// <summary>Stops serving <paramref name="kind"/> from a pinned transport; plugins serve it again after <see cref="Rebuild"/>.</summary>
+    public void Unpin(TransportKind kind) => _pinned.Remove(kind);
+
+    /// <summary>
     /// Recomputes every transport from the loaded plugins: the preferred plugin when it is loaded and
     /// serves the transport, otherwise the first loaded plugin that does.
     /// </summary>
@@ -48,6 +74,26 @@ public sealed class TransportRegistry
         _http = Pick(plugins, TransportKind.Http, p => p.Http);
         _webSocketClient = Pick(plugins, TransportKind.WebSocketClient, p => p.WebSocketClient);
         _webSocketServer = Pick(plugins, TransportKind.WebSocketServer, p => p.WebSocketServer);
+        foreach (var (kind, pinned) in _pinned)
+        {
+            Apply(kind, pinned.Key, pinned.Value);
+        }
+    }
+
+    private void Apply(TransportKind kind, string name, object transport)
+    {
+        switch (kind)
+        {
+            case TransportKind.Http:
+                _http = new(name, (IHttpTransport)transport);
+                break;
+            case TransportKind.WebSocketClient:
+                _webSocketClient = new(name, (IWebSocketClientTransport)transport);
+                break;
+            default:
+                _webSocketServer = new(name, (IWebSocketServerTransport)transport);
+                break;
+        }
     }
 
     private TransportProvider<T>? Pick<T>(IReadOnlyList<LoadedPlugin> plugins, TransportKind kind, Func<LoadedPlugin, T?> get)
