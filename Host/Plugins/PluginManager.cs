@@ -57,9 +57,12 @@ public sealed class PluginManager
     /// <summary>Forgets <paramref name="plugin"/> and unloads its context; see <see cref="LoadedPlugin.UnloadAsync"/>.</summary>
     internal Task<WeakReference> UnloadAsync(LoadedPlugin plugin)
     {
-        _plugins.Remove(plugin);
+        Detach(plugin);
         return plugin.UnloadAsync();
     }
+
+    /// <summary>Removes <paramref name="plugin"/> from the loaded list without unloading it yet.</summary>
+    internal void Detach(LoadedPlugin plugin) => _plugins.Remove(plugin);
 
     private static void Configure(LoadedPlugin plugin, PluginEntry entry)
     {
