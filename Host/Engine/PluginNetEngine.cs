@@ -398,6 +398,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
         _frame++;
         foreach (var script in _scripts.ToList())
         {
+            script.FlushErrorSummaries();
             if (script.Scope.IsActive)
             {
                 script.Fire("frame_update", state =>
