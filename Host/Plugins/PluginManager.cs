@@ -1,6 +1,7 @@
 using System.Composition.Hosting;
 using System.Reflection;
 using McMaster.NETCore.Plugins;
+using PluginNet.Core.Plugins;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
 
@@ -60,6 +61,19 @@ public sealed class PluginManager
         return plugin.UnloadAsync();
     }
 
+    private static void Configure(LoadedPlugin plugin, PluginEntry entry)
+    {
+        var settings = new PluginSettings(
+            entry.Name,
+            entry.SettingsDirectory ?? Path.GetDirectoryName(entry.AssemblyPath)!,
+            entry.Settings ?? new Dictionary<string, string>());
+        object?[] exports = [plugin.Http, plugin.WebSocketClient, plugin.WebSocketServer];
+        foreach (var configurable in exports.OfType<IConfigurablePlugin>().Distinct())
+        {
+            configurable.Configure(settings); // an ArgumentException here fails the load with its message
+        }
+    }
+
     private static LoadedPlugin? TryLoad(PluginEntry entry, out string problem)
     {
         if (!File.Exists(entry.AssemblyPath))
@@ -83,6 +97,8 @@ public sealed class PluginManager
                 problem = "it exports no transport (IHttpTransport, IWebSocketClientTransport or IWebSocketServerTransport)";
                 return null;
             }
+
+            Configure(plugin, entry);
 
             problem = string.Empty;
             return plugin;
