@@ -384,6 +384,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
         new JsonModule(),
         new NetModule(),
         new HttpBinder(),
+        new WsBinder(),
     ];
 
     private TimeSpan RunCallbacks(TimeSpan budget)
