@@ -44,9 +44,15 @@ internal sealed class WsBinder : IScriptModule
             state.Pop(1);
         }
 
-        // raw.connect(url) -> id. Never fails: a connection that cannot be made reports on_error + on_close.
+        // raw.connect(url) -> id: a connection that cannot be made reports on_error + on_close. Only a
+        // missing transport fails here (nil, err), like net.http, so the script hears it at the call.
         private int Connect(LuaState state)
         {
+            if (script.Services.Transports.WebSocketClient is null)
+            {
+                return state.ReturnError("no plugin provides the ws transport; load one (see plugins.json) and call again");
+            }
+
             var id = ++_nextId;
             var url = state.ToText(1) ?? string.Empty;
             var connection = new Connection(this, id, url);
@@ -206,6 +212,7 @@ internal sealed class WsBinder : IScriptModule
                 using var timeout = new CancellationTokenSource(UnloadCloseTimeout);
                 await transport.CloseAsync(WebSocketLimits.GoingAway, why, timeout.Token).ConfigureAwait(false);
                 await transport.DisposeAsync().ConfigureAwait(false);
+                Transport = null; // nothing of the plugin stays reachable once it may be unloaded
             }
         }
     }
