@@ -34,7 +34,8 @@ public sealed class PluginNetEngine : IAsyncDisposable
     {
         Options = options ?? new EngineOptions();
         Plugins = new PluginManager(Options.Output);
-        _services = new EngineServices(Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? []);
+        _services = new EngineServices(
+            Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? [], () => _config?.Permissions ?? NetPermissions.AllowAll);
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
     }

@@ -70,6 +70,12 @@ internal sealed class HttpBinder : IScriptModule
                 return null;
             }
 
+            if (script.Services.Permissions().For(script.ScriptPath).CheckHttp(uri) is { } denied)
+            {
+                refusal = denied;
+                return null;
+            }
+
             var headers = ReadHeaders(state, 3, out refusal);
             if (headers is null)
             {

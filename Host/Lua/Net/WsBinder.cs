@@ -135,6 +135,13 @@ internal sealed class WsBinder : IScriptModule
                     return;
                 }
 
+                if (Uri.TryCreate(url, UriKind.Absolute, out var target)
+                    && binding.Script.Services.Permissions().For(binding.Script.ScriptPath).CheckWs(target) is { } denied)
+                {
+                    Fail(denied); // like a refused connection: on_error, then on_close(1006)
+                    return;
+                }
+
                 // In the ledger before the transport can report anything, so OnClose always finds it.
                 var ledger = binding.Script.Scope.Ledger;
                 _entry = ledger.Add(ResourceKind.Connection, provider.PluginName, Describe, ReleaseAsync);
