@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using PluginNet.Host.Engine;
+using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Replay.Tests;
@@ -102,6 +103,21 @@ public class ReplayPluginTests
         Assert.StartsWith($"plugin 'Replay' not loaded ({ReplaySetup.PluginPath("Replay")}): ArgumentException: ", log.Message, StringComparison.Ordinal);
         Assert.EndsWith(problem, log.Message, StringComparison.Ordinal);
         Assert.Equal(["connection refused by 127.0.0.1:1"], runner.Output.Prints);
+    }
+
+    [Fact]
+    public void PluginsJson_RepositoryDefault_ListsReplayDisabledWithValidSettingsAndHttpServingHttp()
+    {
+        var config = PluginConfig.Load(RepoPaths.PluginsJson);
+
+        var entry = Assert.Single(config.Plugins, p => p.Name == "Replay");
+        Assert.False(entry.Enabled);
+        Assert.Equal("Http", config.Transports[TransportKind.Http]);
+        Assert.Equal(ReplaySetup.PluginPath("Replay"), entry.AssemblyPath);
+        // Its settings are valid: the entry loads once enabled.
+        var plugins = new PluginManager(new RecordingOutput());
+        var loaded = plugins.Load(entry with { Enabled = true });
+        Assert.NotNull(loaded?.Http);
     }
 
     [Fact]
