@@ -140,6 +140,22 @@ public class RecordReplayTests
     }
 
     [Fact]
+    public async Task Record_TwiceIntoOneFolder_AddsAfterExistingAndReplaysTheFirstRecordingFirst()
+    {
+        var setup = new ReplaySetup();
+        var server = await StartServerAsync();
+        var lua = $$"""net.http:get("{{server.Url("/counter")}}", function(r) print(r.body) script.unload() end)""";
+
+        await ReplaySetup.RunAsync(setup.Config("record"), lua);
+        await ReplaySetup.RunAsync(setup.Config("record"), lua);
+        await server.DisposeAsync();
+        var replayed = await ReplaySetup.RunAsync(setup.Config("replay"), lua);
+
+        Assert.Equal(["0001", "0002"], setup.ExchangeFiles().Select(f => Path.GetFileName(f)[..4]));
+        Assert.Equal(["n=1"], replayed.Prints);
+    }
+
+    [Fact]
     public async Task Replay_SaveToFile_WritesTheRecordedBodyToDisk()
     {
         var setup = new ReplaySetup();
