@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace PluginNet.Bench;
+using PluginNet.Bench.Infrastructure;
+
+namespace PluginNet.Bench.Jobs;
 
 /// <summary>
 /// Time from the moment a local server writes an HTTP response to the moment the script's callback
@@ -17,7 +19,7 @@ internal static class HttpLatency
     public static async Task RunAsync(int count)
     {
         var responded = new long[count + 1];
-        var called = new long[count + 1];
+        var probe = new Probe(marks: count + 1);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -42,11 +44,11 @@ internal static class HttpLatency
               end)
             end
             next_request()
-            """, new MarkModule(called));
+            """, [probe]);
 
         // The first 10 warm up JIT and connections.
         var latencies = Enumerable.Range(11, count - 10)
-            .Select(i => Stopwatch.GetElapsedTime(responded[i], called[i]).TotalMilliseconds)
+            .Select(i => Stopwatch.GetElapsedTime(responded[i], probe.Marks[i]).TotalMilliseconds)
             .Order()
             .ToArray();
         Console.WriteLine($"http-latency: server response -> Lua callback at 60 fps, {latencies.Length} sequential requests");

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace PluginNet.Bench;
+using PluginNet.Bench.Infrastructure;
+
+namespace PluginNet.Bench.Jobs;
 
 /// <summary>Peak managed heap and process memory while a script downloads a large body with save_to_file.</summary>
 internal static class SaveToFileMemory
@@ -53,7 +55,7 @@ internal static class SaveToFileMemory
               print("download", resp.status, resp.ok, resp.error)
               script.unload()
             end)
-            """, new MarkModule(new long[1]), downloads);
+            """, [], o => o with { DownloadDirectory = downloads });
         await stop.CancelAsync();
         await sampler;
 

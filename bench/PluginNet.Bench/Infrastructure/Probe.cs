@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using KeraLua;
+using PluginNet.Host.Engine;
+
+namespace PluginNet.Bench.Infrastructure;
+
+/// <summary>
+/// The script's stopwatch: a <c>bench</c> table of raw Lua C functions (no NLua conversion, no
+/// allocation) that record <see cref="Stopwatch.GetTimestamp"/> at the moment the script calls them.
+/// </summary>
+/// <remarks>
+/// <c>bench.mark(i)</c> stores the time in <see cref="Marks"/>[i]; <c>bench.stamp(t)</c> stores the time
+/// elapsed since <c>t</c>, a CLOCK_MONOTONIC reading in nanoseconds taken by another process (Node's
+/// <c>process.hrtime.bigint()</c> reads the same clock as .NET's Stopwatch on Linux);
+/// <c>bench.frame()</c> appends to <see cref="Frames"/>.
+/// </remarks>
+internal sealed class Probe : ILuaModule
+{
+    private readonly LuaFunction _mark;
+    private readonly LuaFunction _stamp;
+    private readonly LuaFunction _frame;
+    private int _stamps;
+
+    public Probe(int marks = 2, int stamps = 0, int frames = 0)
+    {
+        Marks = new long[marks];
+        Stamps = new long[stamps];
+        Frames = new List<long>(frames);
+        _mark = pointer =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            Marks[Lua.FromIntPtr(pointer).ToInteger(1)] = now;
+            return 0;
+        };
+        _stamp = pointer =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            var sent = Lua.FromIntPtr(pointer).ToIntegerX(1) ?? throw new InvalidOperationException("bench.stamp: not a number");
+            if (_stamps < Stamps.Length)
+            {
+                Stamps[_stamps++] = now - sent;
+            }
+
+            return 0;
+        };
+        _frame = _ =>
+        {
+            Frames.Add(Stopwatch.GetTimestamp());
+            return 0;
+        };
+    }
+
+    public long[] Marks { get; }
+
+    /// <summary>Elapsed Stopwatch ticks per <c>bench.stamp</c> call, in call order.</summary>
+    public long[] Stamps { get; }
+
+    public int StampCount => _stamps;
+
+    public List<long> Frames { get; }
+
+    /// <summary>Milliseconds between two marks.</summary>
+    public double Between(int from, int to) => Stopwatch.GetElapsedTime(Marks[from], Marks[to]).TotalMilliseconds;
+
+    public void Install(LuaModuleContext script)
+    {
+        var state = script.Lua.State;
+        state.NewTable();
+        state.PushCFunction(_mark);
+        state.SetField(-2, "mark");
+        state.PushCFunction(_stamp);
+        state.SetField(-2, "stamp");
+        state.PushCFunction(_frame);
+        state.SetField(-2, "frame");
+        state.SetGlobal("bench");
+    }
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using PluginNet.Bench.Infrastructure;
+
+namespace PluginNet.Bench.Jobs;
+
+/// <summary>
+/// Cold start: the real <c>pluginnet run</c> process, started fresh each time with the repository's
+/// plugins.json (three plugins: Http, WsClient, WsServer), until its script's first
+/// <c>frame_update</c> prints a line. Measured from just before the process start to the line arriving.
+/// </summary>
+internal static class ColdStart
+{
+    public static async Task RunAsync(BenchSettings settings, ResultTable results)
+    {
+        var host = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "pluginnet.exe" : "pluginnet");
+        var script = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(script, """
+            event.on("frame_update", function()
+              print("first frame")
+              script.unload()
+            end)
+            """);
+        Console.WriteLine($"cold-start: {host} run (3 plugins) until the first frame_update");
+        try
+        {
+            var times = new List<double>();
+            for (var run = 1; run <= Math.Max(settings.Runs, 5); run++)
+            {
+                await using var process = PeerProcess.Program(host, ["run", script, "--no-console", "--plugins", Repo.PluginsJson]);
+                await process.WaitForLineAsync("first frame", TimeSpan.FromSeconds(30));
+                times.Add(Stopwatch.GetElapsedTime(process.Started).TotalMilliseconds);
+                await process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+                Console.WriteLine($"  run {run}: {times[^1]:0} ms");
+            }
+
+            var median = Stats.Median(times);
+            results.Add(new ResultRow(
+                "cold start to first frame, `pluginnet run`, 3 plugins",
+                $"{median:0} ms",
+                "—",
+                "—",
+                "≤ 500 ms",
+                median <= 500));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+}

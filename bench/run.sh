@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The benchmark harness in one command (see docs/BENCHMARKS.md):
+#   bench/run.sh                 every end-to-end measure, 5 runs each, then the results table
+#   bench/run.sh ws-echo flood   only those jobs;  --runs N  more runs;  --smoke  a quick check
+# Installs the Node peers (the `ws` package, pinned by bench/node/package-lock.json) and builds
+# in Release first. Everything it starts listens on and talks to 127.0.0.1 only, and stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+(cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
+dotnet build bench/PluginNet.Bench -c Release -v quiet -nologo
+dotnet bench/PluginNet.Bench/bin/Release/net10.0/PluginNet.Bench.dll "$@"
