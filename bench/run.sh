@@ -2,11 +2,19 @@
 # The benchmark harness in one command (see docs/BENCHMARKS.md):
 #   bench/run.sh                 every end-to-end measure, 5 runs each, then the results table
 #   bench/run.sh ws-echo flood   only those jobs;  --runs N  more runs;  --smoke  a quick check
+#   bench/run.sh micro [ARGS]    the BenchmarkDotNet micro measures (ARGS go to BenchmarkDotNet; --smoke: one pass)
 # Installs the Node peers (the `ws` package, pinned by bench/node/package-lock.json) and builds
 # in Release first. Everything it starts listens on and talks to 127.0.0.1 only, and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [[ "${1:-}" == "micro" ]]; then
+  shift
+  dotnet build bench/PluginNet.MicroBench -c Release -v quiet -nologo
+  cd bench/PluginNet.MicroBench   # BenchmarkDotNet writes its reports under here (git-ignored)
+  exec dotnet bin/Release/net10.0/PluginNet.MicroBench.dll "$@"
+fi
 
 (cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
 dotnet build bench/PluginNet.Bench -c Release -v quiet -nologo

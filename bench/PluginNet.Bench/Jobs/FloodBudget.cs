@@ -35,7 +35,7 @@ internal static class FloodBudget
             Console.WriteLine(
                 $"  run {run}: queued in {outcome.PostMs:0.0} ms; delivered {outcome.Delivered} in order: {outcome.InOrder}; " +
                 $"{outcome.Frames} frames; callback time per frame: median {outcome.MedianFrameMs:0.00} ms, worst {outcome.WorstFrameMs:0.00} ms; " +
-                $"longest frame interval {outcome.LongestIntervalMs:0.0} ms");
+                $"longest frame interval {outcome.LongestIntervalMs:0.0} ms; worst frame #{outcome.WorstFrame}; {outcome.Gc}");
         }
 
         var median = Stats.Median(worst);
@@ -52,6 +52,7 @@ internal static class FloodBudget
     {
         var probe = new Probe(marks: count + 1, frames: 1024);
         var transport = new FloodTransport(count);
+        var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         await BenchEngine.RunAsync($$"""
             local n, bad = 0, nil
             event.on("frame_update", function() bench.frame() end)
@@ -69,6 +70,8 @@ internal static class FloodBudget
             })
             """, [probe], configure: engine => engine.Transports.Pin(TransportKind.WebSocketClient, "Flood", transport), plugins: false);
 
+        var gc = $"GCs gen0/1/2 {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3}, " +
+            $"paused {(GC.GetTotalPauseDuration() - gcBefore.Item4).TotalMilliseconds:0.0} ms in all";
         var delivered = Enumerable.Range(1, count).Count(i => probe.Marks[i] != 0);
         var inOrder = probe.Marks[0] != 0 && delivered == count;
 
@@ -105,10 +108,12 @@ internal static class FloodBudget
             Stats.Median(perFrame),
             perFrame.Max(),
             intervals.Count > 0 ? intervals.Max() : 0,
-            transport.PostMilliseconds);
+            transport.PostMilliseconds,
+            gc,
+            perFrame.IndexOf(perFrame.Max()));
     }
 
-    private sealed record Outcome(int Delivered, bool InOrder, int Frames, double MedianFrameMs, double WorstFrameMs, double LongestIntervalMs, double PostMs);
+    private sealed record Outcome(int Delivered, bool InOrder, int Frames, double MedianFrameMs, double WorstFrameMs, double LongestIntervalMs, double PostMs, string Gc, int WorstFrame);
 
     /// <summary>A client transport whose one connection opens, reports N messages in one burst, then closes.</summary>
     private sealed class FloodTransport(int count) : IWebSocketClientTransport
