@@ -157,7 +157,13 @@ internal sealed class HttpBinder : IScriptModule
                         script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, failure));
                     }
                 });
-            void Begin() => _ = RunAsync(id, transport, spec, cancel, entry);
+            // The transport runs on the thread pool, not inside the script's call: building and
+            // writing the request (RestSharp, HttpClient, the socket write) costs far more than the
+            // Lua side, and on the menu thread it would eat the frame's callback budget.
+            void Begin() => ThreadPool.UnsafeQueueUserWorkItem(
+                static state => _ = state.Binding.RunAsync(state.Id, state.Transport, state.Spec, state.Cancel, state.Entry),
+                new PendingStart(this, id, transport, spec, cancel, entry),
+                preferLocal: false);
             lock (_gate)
             {
                 if (_inFlight >= script.Services.Options.MaxConcurrentRequestsPerScript)
@@ -219,6 +225,8 @@ internal sealed class HttpBinder : IScriptModule
                 script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, result));
             }
         }
+
+        private sealed record PendingStart(Binding Binding, long Id, IHttpTransport Transport, HttpRequestSpec Spec, CancellationTokenSource Cancel, LedgerEntry Entry);
 
         private void Deliver(long id, HttpResult result)
         {
