@@ -1,3 +1,4 @@
+using System.Buffers;
 using PluginNet.Core.Transports;
 
 namespace PluginNet.Plugins.Http.Internal;
@@ -39,7 +40,8 @@ internal sealed class ResponseReader(HttpRequestSpec spec, CancellationToken can
 
     private async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response)
     {
-        if (response.Content.Headers.ContentLength is { } length && length > spec.MaxBodyBytes)
+        var length = response.Content.Headers.ContentLength;
+        if (length > spec.MaxBodyBytes)
         {
             return null;
         }
@@ -47,17 +49,33 @@ internal sealed class ResponseReader(HttpRequestSpec spec, CancellationToken can
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            using var memory = new MemoryStream(response.Content.Headers.ContentLength is { } known ? (int)known : 0);
-            var buffer = new byte[CopyBufferBytes];
-            int read;
-            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            if (length is { } known)
             {
-                if (memory.Length + read > spec.MaxBodyBytes)
-                {
-                    return null;
-                }
+                // The usual case: read straight into the one array the script gets, no copy.
+                var body = GC.AllocateUninitializedArray<byte>((int)known);
+                var read = await stream.ReadAtLeastAsync(body, body.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                // Shorter than announced: a HEAD response, or a 204/304 with a length header.
+                return read == body.Length ? body : body[..read];
+            }
 
-                await memory.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            using var memory = new MemoryStream();
+            var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (memory.Length + read > spec.MaxBodyBytes)
+                    {
+                        return null;
+                    }
+
+                    await memory.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
             }
 
             return memory.ToArray();
