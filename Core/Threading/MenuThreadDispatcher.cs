@@ -8,7 +8,7 @@ namespace PluginNet.Core.Threading;
 /// Hands work from any thread to the single menu thread, the only thread that touches Lua.
 /// </summary>
 /// <remarks>
-/// Any thread may <see cref="Post"/>. Only the menu thread (the first thread that calls
+/// Any thread may <see cref="Post(ScriptScope?, Action)"/>. Only the menu thread (the first thread that calls
 /// <see cref="RunPending"/>) runs work, in posting order. Work tagged with a script that has ended is
 /// dropped, never run. <see cref="WaitForWork"/> wakes as soon as something is posted, so a callback's
 /// latency does not depend on the frame rate.
@@ -18,6 +18,10 @@ public sealed class MenuThreadDispatcher : IDisposable
     private readonly ConcurrentQueue<WorkItem> _queue = new();
     private readonly ManualResetEventSlim _posted = new(false, spinCount: 0);
     private int _menuThreadId;
+
+    // 1 while the menu thread is (about to be) blocked in WaitForWork. Posters signal the event only
+    // then, and only one of them: under a stream of completions most posts touch no lock at all.
+    private int _sleeping;
 
     /// <summary>Called on the menu thread when a work item throws; the dispatcher carries on.</summary>
     public event Action<Exception, ScriptScope?>? WorkFailed;
@@ -34,8 +38,18 @@ public sealed class MenuThreadDispatcher : IDisposable
     public void Post(ScriptScope? owner, Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        _queue.Enqueue(new WorkItem(owner, work));
-        _posted.Set();
+        Enqueue(new WorkItem(owner, work, null, null));
+    }
+
+    /// <summary>
+    /// Queues <paramref name="work"/>(<paramref name="first"/>, <paramref name="second"/>) for the menu
+    /// thread. Same as <see cref="Post(ScriptScope?, Action)"/>, but a static delegate with its state
+    /// passed here needs no closure: a stream of completions posts without allocating.
+    /// </summary>
+    public void Post(ScriptScope? owner, Action<object?, object?> work, object? first, object? second)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Enqueue(new WorkItem(owner, work, first, second));
     }
 
     /// <summary>
@@ -51,11 +65,18 @@ public sealed class MenuThreadDispatcher : IDisposable
 
         if (timeout > TimeSpan.Zero)
         {
-            _posted.Wait(timeout);
+            // Announce the sleep, then look again: a post either sees the flag (and signals) or was
+            // enqueued before the look (and is seen). Both sides put a full fence between write and read.
+            _posted.Reset();
+            Interlocked.Exchange(ref _sleeping, 1);
+            if (_queue.IsEmpty)
+            {
+                _posted.Wait(timeout);
+            }
+
+            Volatile.Write(ref _sleeping, 0);
         }
 
-        // Reset before the caller drains: a post after this reset sets the event again.
-        _posted.Reset();
         return !_queue.IsEmpty;
     }
 
@@ -67,13 +88,14 @@ public sealed class MenuThreadDispatcher : IDisposable
     public DispatchStats RunPending(TimeSpan budget)
     {
         BindOrCheckMenuThread();
-        var clock = Stopwatch.StartNew();
-        int ran = 0, dropped = 0;
+        var started = Stopwatch.GetTimestamp();
         var limited = budget != Timeout.InfiniteTimeSpan;
+        var deadline = limited ? started + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        int ran = 0, dropped = 0;
 
         // At least one item per call, so a tiny budget still makes progress; work posted while
         // running is taken too, as long as the budget lasts.
-        while ((ran == 0 || !limited || clock.Elapsed < budget) && _queue.TryDequeue(out var item))
+        while ((ran == 0 || !limited || Stopwatch.GetTimestamp() < deadline) && _queue.TryDequeue(out var item))
         {
             if (item.Owner is { IsActive: false })
             {
@@ -84,7 +106,14 @@ public sealed class MenuThreadDispatcher : IDisposable
             ran++;
             try
             {
-                item.Work();
+                if (item.Work is Action action)
+                {
+                    action();
+                }
+                else
+                {
+                    ((Action<object?, object?>)item.Work)(item.First, item.Second);
+                }
             }
 #pragma warning disable CA1031 // The menu thread must survive any one item; the failure is reported.
             catch (Exception ex)
@@ -94,7 +123,7 @@ public sealed class MenuThreadDispatcher : IDisposable
             }
         }
 
-        return new DispatchStats(ran, dropped, _queue.Count, clock.Elapsed);
+        return new DispatchStats(ran, dropped, _queue.Count, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>Throws unless called on the menu thread. Use at the top of anything that touches Lua.</summary>
@@ -129,7 +158,20 @@ public sealed class MenuThreadDispatcher : IDisposable
         }
     }
 
-    private readonly record struct WorkItem(ScriptScope? Owner, Action Work);
+    private void Enqueue(in WorkItem item)
+    {
+        _queue.Enqueue(item);
+
+        // Full fence: the item must be visible before the flag is read (the menu thread does the mirror image).
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _sleeping) == 1 && Interlocked.CompareExchange(ref _sleeping, 0, 1) == 1)
+        {
+            _posted.Set();
+        }
+    }
+
+    // Work is an Action, or an Action<object?, object?> called with First and Second.
+    private readonly record struct WorkItem(ScriptScope? Owner, Delegate Work, object? First, object? Second);
 }
 
 /// <summary>What one <see cref="MenuThreadDispatcher.RunPending"/> call did.</summary>

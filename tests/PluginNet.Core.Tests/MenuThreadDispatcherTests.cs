@@ -130,4 +130,72 @@ public class MenuThreadDispatcherTests
 
         Assert.IsType<InvalidOperationException>(error);
     }
+
+    [Fact]
+    public void RunPending_StatePostsAndActionPosts_RunInPostingOrder()
+    {
+        using var dispatcher = new MenuThreadDispatcher();
+        var ran = new List<string>();
+        dispatcher.Post(null, () => ran.Add("a"));
+        dispatcher.Post(null, static (list, item) => ((List<string>)list!).Add((string)item!), ran, "b");
+        dispatcher.Post(null, () => ran.Add("c"));
+
+        var stats = dispatcher.RunPending(Timeout.InfiniteTimeSpan);
+
+        Assert.Equal(["a", "b", "c"], ran);
+        Assert.Equal(3, stats.Ran);
+    }
+
+    [Fact]
+    public void RunPending_StatePostOfEndedScript_IsDroppedNotRun()
+    {
+        using var dispatcher = new MenuThreadDispatcher();
+        var gone = new ScriptScope("/gone.lua");
+        var ran = false;
+        dispatcher.Post(gone, (_, _) => ran = true, null, null);
+        gone.End();
+
+        var stats = dispatcher.RunPending(Timeout.InfiniteTimeSpan);
+
+        Assert.False(ran);
+        Assert.Equal(1, stats.Dropped);
+    }
+
+    [Fact]
+    public async Task WaitForWork_PingPongWithAnotherThread_NeverMissesAWakeUp()
+    {
+        // A lost wake-up would leave the menu thread asleep until the long timeout; 3,000 hand-overs
+        // in a row, each posted at whatever moment the other thread gets to it, find any such race.
+        using var dispatcher = new MenuThreadDispatcher();
+        using var turn = new SemaphoreSlim(0);
+        const int rounds = 3000;
+        var poster = Task.Run(async () =>
+        {
+            for (var i = 0; i < rounds; i++)
+            {
+                dispatcher.Post(null, () => turn.Release());
+                await turn.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        });
+
+        var slowest = TimeSpan.Zero;
+        var handled = 0;
+        var menu = new Thread(() =>
+        {
+            while (handled < rounds)
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                dispatcher.WaitForWork(TimeSpan.FromSeconds(10));
+                var waited = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                slowest = waited > slowest ? waited : slowest;
+                handled += dispatcher.RunPending(Timeout.InfiniteTimeSpan).Ran;
+            }
+        });
+        menu.Start();
+        await poster.WaitAsync(TimeSpan.FromSeconds(60));
+        menu.Join(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(rounds, handled);
+        Assert.True(slowest < TimeSpan.FromSeconds(5), $"a wait lasted {slowest.TotalSeconds:0.0} s: a post did not wake the menu thread");
+    }
 }
