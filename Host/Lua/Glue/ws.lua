@@ -51,14 +51,22 @@ function ws:is_open(id)
   return raw.is_open(id) == true
 end
 
+-- Built once: deliver runs for every message, so it builds no strings.
+local names, wheres = {}, {}
+for i = 1, #callback_names do
+  local name = callback_names[i]
+  names[name:sub(4)] = name
+  wheres[name] = "net.ws " .. name .. " callback"
+end
+
 local function deliver(id, kind, ...)
   local callbacks = connections[id]
   if callbacks == nil then return end
   if kind == "close" then connections[id] = nil end
-  local name = "on_" .. kind
+  local name = names[kind]
   local fn = callbacks[name]
   if fn ~= nil then
-    util.call("net.ws " .. name .. " callback", fn, id, ...)
+    util.call(wheres[name], fn, id, ...)
   end
 end
 

@@ -15,6 +15,8 @@ internal sealed class WsBinder : IScriptModule
     // How long an unloading script's connections get for a polite close (1001) before they are aborted.
     private static readonly TimeSpan UnloadCloseTimeout = TimeSpan.FromSeconds(2);
 
+    private static readonly byte[] MessageKind = "message"u8.ToArray();
+
     public void Install(ScriptRuntime script) => new Binding(script).Install();
 
     private sealed class Binding(ScriptRuntime script)
@@ -89,6 +91,27 @@ internal sealed class WsBinder : IScriptModule
 
         private void Post(Action work) => script.Services.Dispatcher.Post(script.Scope, work);
 
+        private void Post(Action<object?, object?> work, object first, object second) =>
+            script.Services.Dispatcher.Post(script.Scope, work, first, second);
+
+        // deliver(id, "message", msg): the hot path, with nothing allocated between the transport's
+        // array and the Lua string (the kind's bytes are cached; no closure).
+        private void DeliverMessage(long id, byte[] payload)
+        {
+            if (script.IsDisposed)
+            {
+                return;
+            }
+
+            var state = script.State;
+            var top = state.GetTop();
+            script.PushRef(_deliverRef);
+            state.PushInteger(id);
+            state.PushBuffer(MessageKind);
+            state.PushBuffer(payload);
+            script.CallProtected(3, top, "net.ws callback");
+        }
+
         // deliver(id, "open") | (id, "message", msg) | (id, "error", err) | (id, "close", code, reason)
         private void Deliver(long id, string kind, Action<LuaState>? pushArguments = null, int argumentCount = 0)
         {
@@ -119,6 +142,9 @@ internal sealed class WsBinder : IScriptModule
         /// <summary>One script connection: its transport connection, its ledger entry, and the events it posts.</summary>
         private sealed class Connection(Binding binding, long id, string url) : IWebSocketEvents
         {
+            private static readonly Action<object?, object?> DeliverMessage =
+                static (connection, payload) => ((Connection)connection!).Deliver((byte[])payload!);
+
             private LedgerEntry? _entry;
 
             public IWebSocketConnection? Transport { get; private set; }
@@ -170,8 +196,7 @@ internal sealed class WsBinder : IScriptModule
             // Transport threads from here on: only post to the menu thread.
             public void OnOpen() => binding.Post(() => binding.Deliver(id, "open"));
 
-            public void OnMessage(byte[] payload, bool isText) =>
-                binding.Post(() => binding.Deliver(id, "message", s => s.PushBuffer(payload), 1));
+            public void OnMessage(byte[] payload, bool isText) => binding.Post(DeliverMessage, this, payload);
 
             public void OnError(string message) =>
                 binding.Post(() => binding.Deliver(id, "error", s => s.PushText(message), 1));
@@ -185,6 +210,8 @@ internal sealed class WsBinder : IScriptModule
 
                 binding.Post(() => binding.Deliver(id, "close", s => Push(s, code, reason), 2));
             }
+
+            private void Deliver(byte[] payload) => binding.DeliverMessage(id, payload);
 
             private static void Push(LuaState state, int code, string reason)
             {
