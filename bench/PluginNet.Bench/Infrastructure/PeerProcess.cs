@@ -21,6 +21,10 @@ internal sealed class PeerProcess : IAsyncDisposable
         start.RedirectStandardError = true;
         start.RedirectStandardInput = true;
         start.UseShellExecute = false;
+
+        // When the harness itself runs under dotnet-trace, its peers must not wait for the tracer.
+        start.Environment.Remove("DOTNET_DiagnosticPorts");
+        start.Environment.Remove("DOTNET_DefaultDiagnosticPortSuspend");
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) =>
         {

@@ -9,7 +9,7 @@ namespace PluginNet.Bench.Infrastructure;
 /// allocation) that record <see cref="Stopwatch.GetTimestamp"/> at the moment the script calls them.
 /// </summary>
 /// <remarks>
-/// <c>bench.mark(i)</c> stores the time in <see cref="Marks"/>[i]; <c>bench.stamp(t)</c> stores the time
+/// <c>bench.mark(i)</c> stores the time in <see cref="Marks"/>[i] (and for i = 0 or 1 the process CPU time and allocated bytes); <c>bench.stamp(t)</c> stores the time
 /// elapsed since <c>t</c>, a CLOCK_MONOTONIC reading in nanoseconds taken by another process (Node's
 /// <c>process.hrtime.bigint()</c> reads the same clock as .NET's Stopwatch on Linux);
 /// <c>bench.frame()</c> appends to <see cref="Frames"/>.
@@ -29,7 +29,14 @@ internal sealed class Probe : ILuaModule
         _mark = pointer =>
         {
             var now = Stopwatch.GetTimestamp();
-            Marks[Lua.FromIntPtr(pointer).ToInteger(1)] = now;
+            var index = Lua.FromIntPtr(pointer).ToInteger(1);
+            Marks[index] = now;
+            if (index < CpuMarks.Length)
+            {
+                CpuMarks[index] = Environment.CpuUsage.TotalTime;
+                AllocatedMarks[index] = GC.GetTotalAllocatedBytes();
+            }
+
             return 0;
         };
         _stamp = pointer =>
@@ -51,6 +58,18 @@ internal sealed class Probe : ILuaModule
     }
 
     public long[] Marks { get; }
+
+    /// <summary>This process's CPU time (user + system) at marks 0 and 1 (only those: reading it is a system call).</summary>
+    public TimeSpan[] CpuMarks { get; } = new TimeSpan[2];
+
+    /// <summary>Bytes allocated by the whole process (every thread) at marks 0 and 1.</summary>
+    public long[] AllocatedMarks { get; } = new long[2];
+
+    /// <summary>Managed bytes allocated per operation between marks 0 and 1 (all threads).</summary>
+    public double BytesPer(int operations) => (double)(AllocatedMarks[1] - AllocatedMarks[0]) / operations;
+
+    /// <summary>Process CPU microseconds per operation between marks 0 and 1.</summary>
+    public double CpuMicrosPer(int operations) => (CpuMarks[1] - CpuMarks[0]).TotalMicroseconds / operations;
 
     /// <summary>Elapsed Stopwatch ticks per <c>bench.stamp</c> call, in call order.</summary>
     public long[] Stamps { get; }

@@ -35,7 +35,8 @@ internal sealed class ResultTable
 /// <summary>How long a harness run is.</summary>
 /// <param name="Runs">Repetitions of each measure (ours and the peer alternate); the median is reported.</param>
 /// <param name="Smoke">A tiny run that only proves every job works (counts cut down, no timing worth reading).</param>
-internal sealed record BenchSettings(int Runs, bool Smoke)
+/// <param name="OursOnly">Skip the peers (for profiling PluginNet's side alone); ratios are then not computed.</param>
+internal sealed record BenchSettings(int Runs, bool Smoke, bool OursOnly = false)
 {
     /// <summary><paramref name="full"/> normally, <paramref name="smoke"/> in a smoke run.</summary>
     public int Count(int full, int smoke) => Smoke ? smoke : full;

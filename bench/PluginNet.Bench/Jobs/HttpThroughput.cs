@@ -26,12 +26,20 @@ internal static class HttpThroughput
 
         var ours = new List<double>();
         var peer = new List<double>();
+        var ourCpu = new List<double>();
+        var peerCpu = new List<double>();
         for (var run = 1; run <= settings.Runs; run++)
         {
-            ours.Add(await LuaRateAsync(url, count, warmup));
-            peer.Add(await HttpClientRateAsync(url, count, warmup));
-            Console.WriteLine($"  run {run}: net.http {ours[^1]:0} /s, HttpClient {peer[^1]:0} /s");
+            var (rate, cpu) = await LuaRateAsync(url, count, warmup);
+            ours.Add(rate);
+            ourCpu.Add(cpu);
+            (rate, cpu) = settings.OursOnly ? (double.NaN, double.NaN) : await HttpClientRateAsync(url, count, warmup);
+            peer.Add(rate);
+            peerCpu.Add(cpu);
+            Console.WriteLine($"  run {run}: net.http {ours[^1]:0} /s ({ourCpu[^1]:0.0} µs CPU each), HttpClient {peer[^1]:0} /s ({peerCpu[^1]:0.0} µs CPU each)");
         }
+
+        Console.WriteLine($"  client CPU per request (this process; the server is another): net.http {Stats.Median(ourCpu):0.0} µs, HttpClient {Stats.Median(peerCpu):0.0} µs");
 
         var (o, p) = (Stats.Median(ours), Stats.Median(peer));
         results.Add(new ResultRow(
@@ -43,7 +51,7 @@ internal static class HttpThroughput
             o / p >= 0.9));
     }
 
-    private static async Task<double> LuaRateAsync(string url, int count, int warmup)
+    private static async Task<(double Rate, double CpuMicros)> LuaRateAsync(string url, int count, int warmup)
     {
         var probe = new Probe();
         await BenchEngine.RunAsync($$"""
@@ -69,15 +77,17 @@ internal static class HttpThroughput
             end
             for _ = 1, {{InFlight}} do issue() end
             """, [probe], o => o with { MaxConcurrentRequestsPerScript = InFlight });
-        return count / (probe.Between(0, 1) / 1000);
+        Console.WriteLine($"    net.http: {probe.BytesPer(count):0} B allocated per request (whole process)");
+        return (count / (probe.Between(0, 1) / 1000), probe.CpuMicrosPer(count));
     }
 
-    private static async Task<double> HttpClientRateAsync(string url, int count, int warmup)
+    private static async Task<(double Rate, double CpuMicros)> HttpClientRateAsync(string url, int count, int warmup)
     {
         using var client = new HttpClient();
         var total = warmup + count;
         int started = 0, done = 0;
         long t0 = 0, t1 = 0;
+        TimeSpan cpu0 = default, cpu1 = default;
         async Task Loop()
         {
             while (Interlocked.Increment(ref started) <= total)
@@ -93,15 +103,17 @@ internal static class HttpThroughput
                 if (n == warmup)
                 {
                     t0 = Stopwatch.GetTimestamp();
+                    cpu0 = Environment.CpuUsage.TotalTime;
                 }
                 else if (n == total)
                 {
                     t1 = Stopwatch.GetTimestamp();
+                    cpu1 = Environment.CpuUsage.TotalTime;
                 }
             }
         }
 
         await Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => Task.Run(Loop)));
-        return count / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
+        return (count / Stopwatch.GetElapsedTime(t0, t1).TotalSeconds, (cpu1 - cpu0).TotalMicroseconds / count);
     }
 }

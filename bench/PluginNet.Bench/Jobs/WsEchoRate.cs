@@ -23,10 +23,14 @@ internal static class WsEchoRate
 
         var ours = new List<double>();
         var peer = new List<double>();
+        var cpu = new List<double>();
         for (var run = 1; run <= settings.Runs; run++)
         {
-            ours.Add(await LuaRateAsync(url, count, warmup));
-            peer.Add(await NodeRateAsync(url, count, warmup));
+            var (rate, micros, bytes) = await LuaRateAsync(url, count, warmup);
+            ours.Add(rate);
+            cpu.Add(micros);
+            Console.WriteLine($"    Lua client: {micros:0.0} µs CPU and {bytes:0} B allocated per round trip (whole process)");
+            peer.Add(settings.OursOnly ? double.NaN : await NodeRateAsync(url, count, warmup));
             Console.WriteLine($"  run {run}: Lua {ours[^1]:0} /s, Node {peer[^1]:0} /s");
         }
 
@@ -40,7 +44,7 @@ internal static class WsEchoRate
             o / p >= 1.0));
     }
 
-    private static async Task<double> LuaRateAsync(string url, int count, int warmup)
+    private static async Task<(double Rate, double CpuMicros, double Bytes)> LuaRateAsync(string url, int count, int warmup)
     {
         var probe = new Probe();
         await BenchEngine.RunAsync($$"""
@@ -62,7 +66,7 @@ internal static class WsEchoRate
               on_close = function() script.unload() end,
             })
             """, [probe]);
-        return count / (probe.Between(0, 1) / 1000);
+        return (count / (probe.Between(0, 1) / 1000), probe.CpuMicrosPer(count), probe.BytesPer(count));
     }
 
     private static async Task<double> NodeRateAsync(string url, int count, int warmup)
