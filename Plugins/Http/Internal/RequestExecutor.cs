@@ -47,6 +47,14 @@ internal static class RequestExecutor
             // Headers only: the body is read by ResponseReader, streamed or capped, never buffered whole.
             CompletionOption = HttpCompletionOption.ResponseHeadersRead,
             Interceptors = [new ExchangeInterceptor(spec, reader)],
+
+            // ResponseReader has the outcome already; RestSharp's own response (a second read of the
+            // body into a 16 KB buffer, the body decoded to a string, every header copied) is not needed.
+            AdvancedResponseWriter = static (message, request) => new RestResponse(request)
+            {
+                StatusCode = message.StatusCode,
+                ResponseStatus = ResponseStatus.Completed,
+            },
         };
 
     internal static void ApplyHeadersAndBody(HttpRequestMessage message, HttpRequestSpec spec)
