@@ -2,7 +2,7 @@ using PluginNet.Bench.Infrastructure;
 using PluginNet.Bench.Jobs;
 using PluginNet.Bench.Peers;
 
-// Usage: dotnet run --project bench/PluginNet.Bench -c Release -- [JOB ...|all] [--runs N] [--smoke] [--ours-only]
+// Usage: dotnet run --project bench/PluginNet.Bench -c Release -- [JOB ...|all] [--runs N] [--smoke] [--ours-only] [--alloc-profile]
 // (bench/run.sh installs the Node peers and builds first). See docs/BENCHMARKS.md.
 if (args.Length > 0 && args[0] == "serve-http")
 {
@@ -39,9 +39,11 @@ if (unknown.Count > 0)
 var settings = new BenchSettings(runs, smoke, args.Contains("--ours-only"));
 var results = new ResultTable();
 Console.WriteLine($"PluginNet bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; {runs} run(s) per measure{(smoke ? " (smoke run: counts cut down, figures meaningless)" : "")}");
+using var sampler = args.Contains("--alloc-profile") ? new AllocationSampler() : null;
 foreach (var (name, run) in jobs.Where(j => named.Contains(j.Name)))
 {
     await run(settings, results);
+    sampler?.Report(name);
 }
 
 Console.WriteLine();
