@@ -237,6 +237,40 @@ public sealed class MessagingTests : TransportTestBase
     }
 
     [Fact]
+    public async Task Send_SmallAndLargeMessagesInterleavedFromManyThreads_EachThreadsMessagesArriveInOrder()
+    {
+        // Small messages may leave from Send itself, large ones always go through the queue, and three
+        // threads send at once: each thread's messages must still arrive in the order it sent them.
+        const int perThread = 300;
+        var log = new ServerLog();
+        await using var server = await TestWsServer.StartWebSocketAsync((ws, ct) => ServerSide.RunAsync(ws, log, echo: false, ct));
+        var (connection, events) = Connect(server.Url);
+        await events.WaitOpenAsync();
+        var big = new string('b', 40_000);
+
+        var senders = Enumerable.Range(0, 3).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < perThread; i++)
+            {
+                var text = i % 7 == 0 ? $"{t}:{i}:{big}" : $"{t}:{i}";
+                Assert.True(connection.Send(Encoding.ASCII.GetBytes(text)));
+            }
+        })).ToArray();
+        await Task.WhenAll(senders).WaitAsync(RecordingEvents.Wait);
+        await connection.CloseAsync(1000, "all sent", CancellationToken.None).WaitAsync(RecordingEvents.Wait);
+
+        Assert.Equal((1000, "all sent"), await log.ClientClosed.Task.WaitAsync(RecordingEvents.Wait));
+        var received = log.Drain().Select(Encoding.ASCII.GetString).Select(m => m.Split(':')).ToList();
+        Assert.Equal(3 * perThread, received.Count);
+        foreach (var thread in received.GroupBy(parts => parts[0]))
+        {
+            Assert.Equal(Enumerable.Range(0, perThread).Select(i => $"{i}"), thread.Select(parts => parts[1]));
+        }
+
+        Assert.All(received.Where(parts => int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) % 7 == 0), parts => Assert.Equal(big, parts[2]));
+    }
+
+    [Fact]
     public async Task Send_BeforeOpen_ReturnsFalse()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
