@@ -84,7 +84,7 @@ public sealed class ResourceLedger
         List<Exception>? failures = null;
         foreach (var stage in taken.GroupBy(e => e.Kind).OrderBy(g => g.Key))
         {
-            var releases = stage.Select(e => e.ReleaseOnceAsync(reason)).ToArray();
+            var releases = stage.Select(e => ReleaseAsync(e, reason)).ToArray();
             try
             {
                 await Task.WhenAll(releases).ConfigureAwait(false);
@@ -101,4 +101,8 @@ public sealed class ResourceLedger
             throw new AggregateException($"releasing resources of {Owner.Name} failed", failures);
         }
     }
+
+    // Async so that a release that throws synchronously becomes a faulted task like any other.
+    private static async Task ReleaseAsync(LedgerEntry entry, ReleaseReason reason) =>
+        await entry.ReleaseOnceAsync(reason).ConfigureAwait(false);
 }

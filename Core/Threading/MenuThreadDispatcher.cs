@@ -71,8 +71,9 @@ public sealed class MenuThreadDispatcher : IDisposable
         int ran = 0, dropped = 0;
         var limited = budget != Timeout.InfiniteTimeSpan;
 
-        // Work posted while running is taken too, as long as the budget lasts.
-        while ((!limited || clock.Elapsed < budget) && _queue.TryDequeue(out var item))
+        // At least one item per call, so a tiny budget still makes progress; work posted while
+        // running is taken too, as long as the budget lasts.
+        while ((ran == 0 || !limited || clock.Elapsed < budget) && _queue.TryDequeue(out var item))
         {
             if (item.Owner is { IsActive: false })
             {

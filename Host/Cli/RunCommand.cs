@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using PluginNet.Host.Engine;
+using PluginNet.Host.Plugins;
+
+namespace PluginNet.Host.Cli;
+
+/// <summary><c>pluginnet run FILE.lua [FILE.lua ...]</c>: load the plugins, run the scripts on the frame loop.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var scripts = new Argument<FileInfo[]>("scripts")
+        {
+            Arity = ArgumentArity.OneOrMore,
+            Description = "Lua scripts to load, in order",
+        };
+        var timeout = new Option<double?>("--timeout")
+        {
+            Description = "Unload every script and exit with 124 after this many seconds",
+        };
+        timeout.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is <= 0)
+            {
+                r.AddError("--timeout must be a positive number of seconds");
+            }
+        });
+        var fps = new Option<double>("--fps")
+        {
+            Description = "Frames per second of the menu thread's frame loop (frame_update)",
+            DefaultValueFactory = _ => 60,
+        };
+        fps.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is <= 0 or > 1000)
+            {
+                r.AddError("--fps must be between 0 and 1000");
+            }
+        });
+        var downloadDir = new Option<DirectoryInfo>("--download-dir")
+        {
+            Description = "Folder that save_to_file paths resolve under",
+            DefaultValueFactory = _ => new DirectoryInfo("downloads"),
+        };
+        var plugins = new Option<FileInfo?>("--plugins")
+        {
+            Description = "plugins.json to use (default: ./plugins.json, else the one above the executable)",
+        };
+
+        var command = new Command("run", "Run Lua scripts until they unload themselves") { scripts, timeout, fps, downloadDir, plugins };
+        command.SetAction(result => Run(
+            result.GetValue(scripts)!,
+            result.GetValue(timeout),
+            result.GetValue(fps),
+            result.GetValue(downloadDir)!,
+            result.GetValue(plugins)));
+        return command;
+    }
+
+    private static int Run(FileInfo[] scripts, double? timeoutSeconds, double fps, DirectoryInfo downloadDir, FileInfo? pluginsFile)
+    {
+        var output = new ConsoleScriptOutput();
+        var configPath = pluginsFile?.FullName ?? PluginConfigLocator.Find();
+        if (configPath is null)
+        {
+            output.Log(LogLevel.Error, null, "no plugins.json found (looked in the current directory and above the executable); pass --plugins FILE");
+            return ExitCodes.UsageError;
+        }
+
+        PluginConfig config;
+        try
+        {
+            config = PluginConfig.Load(configPath);
+        }
+        catch (PluginConfigException ex)
+        {
+            output.Log(LogLevel.Error, null, ex.Message);
+            return ExitCodes.UsageError;
+        }
+
+        var options = new EngineOptions
+        {
+            Output = output,
+            FramesPerSecond = fps,
+            DownloadDirectory = downloadDir.FullName,
+        };
+        var engine = new PluginNetEngine(options);
+        var signal = 0;
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, ExitCodes.Interrupted));
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, ExitCodes.Terminated));
+
+        engine.LoadPlugins(config);
+        var failed = scripts.Count(script => !engine.LoadScript(script.FullName));
+        var result = engine.Run(timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+        engine.DisposeAsync().AsTask().GetAwaiter().GetResult(); // the frame loop is over: nothing needs this thread now
+
+        return result switch
+        {
+            EngineRunResult.TimedOut => ExitCodes.TimedOut,
+            EngineRunResult.Stopped => Volatile.Read(ref signal),
+            _ => failed > 0 ? ExitCodes.ScriptFailed : ExitCodes.Success,
+        };
+
+        void Stop(PosixSignalContext context, int code)
+        {
+            context.Cancel = true; // unload gracefully instead of dying
+            Volatile.Write(ref signal, code);
+            engine.RequestStop();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace PluginNet.Host.Engine;
+
+/// <summary>How an engine is set up. Every field has a sensible default.</summary>
+public sealed record EngineOptions
+{
+    /// <summary>Where print and log lines go. Default: standard output and standard error.</summary>
+    public IScriptOutput Output { get; init; } = new ConsoleScriptOutput();
+
+    /// <summary>Folder that <c>save_to_file</c> paths resolve under. Default: <c>downloads/</c> in the current directory.</summary>
+    public string DownloadDirectory { get; init; } = Path.GetFullPath("downloads");
+
+    /// <summary>Frames per second of the standalone frame loop (<c>frame_update</c>). Default 60.</summary>
+    public double FramesPerSecond { get; init; } = 60;
+
+    /// <summary>
+    /// Time per frame the menu thread may spend on network callbacks; the rest waits for the next
+    /// frame, in order. Default 4 ms of a 16.7 ms frame. <see cref="Timeout.InfiniteTimeSpan"/> for no limit.
+    /// </summary>
+    public TimeSpan CallbackBudget { get; init; } = TimeSpan.FromMilliseconds(4);
+
+    /// <summary>Default HTTP timeout when a script gives none. The seed says 10 seconds.</summary>
+    public TimeSpan DefaultHttpTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

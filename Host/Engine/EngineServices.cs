@@ -1,0 +1,17 @@
+using PluginNet.Core.Threading;
+using PluginNet.Host.Plugins;
+
+namespace PluginNet.Host.Engine;
+
+/// <summary>What the modules of a script need from the engine.</summary>
+/// <param name="Dispatcher">Hands completions to the menu thread.</param>
+/// <param name="Transports">The transport serving each part of <c>net</c> right now.</param>
+/// <param name="Output">Print and log.</param>
+/// <param name="Options">Engine settings.</param>
+/// <param name="AllowedOrigins">Extra WebSocket server origins from <c>plugins.json</c>.</param>
+internal sealed record EngineServices(
+    MenuThreadDispatcher Dispatcher,
+    TransportRegistry Transports,
+    IScriptOutput Output,
+    EngineOptions Options,
+    Func<IReadOnlyList<string>> AllowedOrigins);

@@ -1,0 +1,384 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using PluginNet.Core.Resources;
+using PluginNet.Core.Threading;
+using PluginNet.Host.Lua;
+using PluginNet.Host.Lua.Modules;
+using PluginNet.Host.Lua.Net;
+using PluginNet.Host.Plugins;
+
+namespace PluginNet.Host.Engine;
+
+/// <summary>
+/// The PluginNet engine: plugins, scripts and the menu thread. The command line is one host of it;
+/// an application embeds it by calling <see cref="Tick"/> once per frame from its own loop (that
+/// thread becomes the menu thread) and by adding its own modules with <see cref="AddModule"/>.
+/// </summary>
+/// <remarks>
+/// Everything that touches scripts — loading, unloading, <see cref="Tick"/>, <see cref="Run"/> — must be
+/// called on the menu thread. <see cref="RequestStop"/> may be called from anywhere.
+/// </remarks>
+public sealed class PluginNetEngine : IAsyncDisposable
+{
+    private readonly List<ScriptRuntime> _scripts = [];
+    private readonly List<ILuaModule> _applicationModules = [];
+    private readonly ConcurrentQueue<ScriptRuntime> _unloadQueue = new();
+    private readonly List<Task> _releases = [];
+    private readonly EngineServices _services;
+    private PluginConfig? _config;
+    private long _frame;
+    private volatile bool _stopRequested;
+
+    /// <summary>Creates an engine; no plugin or script is loaded yet.</summary>
+    public PluginNetEngine(EngineOptions? options = null)
+    {
+        Options = options ?? new EngineOptions();
+        Plugins = new PluginManager(Options.Output);
+        _services = new EngineServices(Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? []);
+        Dispatcher.WorkFailed += (ex, scope) =>
+            Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
+    }
+
+    /// <summary>The settings this engine runs with.</summary>
+    public EngineOptions Options { get; }
+
+    /// <summary>Hands work to the menu thread.</summary>
+    public MenuThreadDispatcher Dispatcher { get; } = new();
+
+    /// <summary>Which plugin serves each transport.</summary>
+    public TransportRegistry Transports { get; } = new();
+
+    /// <summary>The loaded plugins.</summary>
+    public PluginManager Plugins { get; }
+
+    /// <summary>Absolute paths of the scripts loaded now.</summary>
+    public IReadOnlyList<string> LoadedScripts => [.. _scripts.Select(s => s.ScriptPath)];
+
+    /// <summary>Frames fired so far.</summary>
+    public long FrameCount => _frame;
+
+    /// <summary>Adds a module (e.g. a <c>game</c> table) to every script loaded from now on.</summary>
+    public void AddModule(ILuaModule module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        _applicationModules.Add(module);
+    }
+
+    /// <summary>Loads every enabled plugin of <paramref name="config"/>; failures are reported and skipped.</summary>
+    /// <returns>The number of plugins loaded.</returns>
+    public int LoadPlugins(PluginConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _config = config;
+        foreach (var (kind, plugin) in config.Transports)
+        {
+            Transports.Prefer(kind, plugin);
+        }
+
+        var loaded = config.Plugins.Where(p => p.Enabled).Count(entry => Plugins.Load(entry) is not null);
+        Transports.Rebuild(Plugins.Plugins);
+        return loaded;
+    }
+
+    /// <summary>
+    /// Loads and runs a script in a fresh Lua state. Returns false (after logging why) when the file
+    /// cannot be read or its top-level code fails; then nothing of it stays loaded.
+    /// </summary>
+    public bool LoadScript(string path)
+    {
+        Dispatcher.BindToCurrentThread();
+        var full = Path.GetFullPath(path);
+        if (_scripts.Any(s => s.ScriptPath == full))
+        {
+            Options.Output.Log(LogLevel.Error, Path.GetFileName(full), "is already loaded");
+            return false;
+        }
+
+        if (!File.Exists(full))
+        {
+            Options.Output.Log(LogLevel.Error, Path.GetFileName(full), $"no such script: {full}");
+            return false;
+        }
+
+        var script = new ScriptRuntime(full, _services);
+        try
+        {
+            script.InstallBaseModules(_ =>
+            {
+                RequestUnload(script);
+                return 0;
+            });
+            foreach (var module in BuiltInModules())
+            {
+                module.Install(script);
+            }
+
+            var context = new LuaModuleContext(full, script.Lua);
+            foreach (var module in _applicationModules)
+            {
+                module.Install(context);
+            }
+        }
+        catch (Exception ex) when (ex is ScriptException or NLua.Exceptions.LuaException)
+        {
+            Options.Output.Log(LogLevel.Error, script.Scope.Name, $"could not set up the script: {ex.Message}");
+            script.Scope.End();
+            script.Dispose();
+            return false;
+        }
+
+        _scripts.Add(script);
+        if (!script.RunScriptFile())
+        {
+            RequestUnload(script);
+            ProcessUnloads();
+            return false;
+        }
+
+        ProcessUnloads(); // the script may have unloaded itself already
+        return true;
+    }
+
+    /// <summary>Unloads a script now: <c>script_unloaded</c> to every script, then its resources are released.</summary>
+    /// <returns>False when no such script is loaded.</returns>
+    public bool UnloadScript(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var script = _scripts.FirstOrDefault(s => s.ScriptPath == full);
+        if (script is null)
+        {
+            return false;
+        }
+
+        RequestUnload(script);
+        ProcessUnloads();
+        return true;
+    }
+
+    /// <summary>Unloads every script.</summary>
+    public void UnloadAllScripts()
+    {
+        foreach (var script in _scripts.ToList())
+        {
+            RequestUnload(script);
+        }
+
+        ProcessUnloads();
+    }
+
+    /// <summary>
+    /// One frame, for an application that drives the menu thread itself: runs the callbacks that have
+    /// arrived (within <see cref="EngineOptions.CallbackBudget"/>), then fires <c>frame_update</c>.
+    /// </summary>
+    public void Tick()
+    {
+        Dispatcher.BindToCurrentThread();
+        RunCallbacks(Options.CallbackBudget);
+        FireFrame(1.0 / Options.FramesPerSecond);
+    }
+
+    /// <summary>
+    /// The standalone frame loop: wakes as soon as a callback is posted and runs it, fires
+    /// <c>frame_update</c> at <see cref="EngineOptions.FramesPerSecond"/>, and returns when every
+    /// script has unloaded, when <paramref name="timeout"/> runs out or when a stop is requested
+    /// (in the last two cases after unloading every script).
+    /// </summary>
+    public EngineRunResult Run(TimeSpan? timeout = null)
+    {
+        Dispatcher.BindToCurrentThread();
+        var clock = Stopwatch.StartNew();
+        var frameInterval = TimeSpan.FromSeconds(1.0 / Options.FramesPerSecond);
+        var nextFrame = frameInterval;
+        var budgetLeft = Options.CallbackBudget;
+        var limited = budgetLeft != Timeout.InfiniteTimeSpan;
+
+        while (true)
+        {
+            if (_stopRequested)
+            {
+                UnloadAllScripts();
+                return EngineRunResult.Stopped;
+            }
+
+            if (_scripts.Count == 0)
+            {
+                return EngineRunResult.AllScriptsUnloaded;
+            }
+
+            var now = clock.Elapsed;
+            if (timeout is { } limit && now >= limit)
+            {
+                UnloadAllScripts();
+                return EngineRunResult.TimedOut;
+            }
+
+            var untilFrame = nextFrame - now;
+            if (timeout is { } l && l - now < untilFrame)
+            {
+                untilFrame = l - now;
+            }
+
+            if (untilFrame > TimeSpan.Zero)
+            {
+                if (limited && budgetLeft <= TimeSpan.Zero)
+                {
+                    // This frame's callback budget is spent: the rest waits, in order, for the next frame.
+                    Thread.Sleep(untilFrame);
+                }
+                else
+                {
+                    Dispatcher.WaitForWork(untilFrame);
+                }
+            }
+
+            if (!limited || budgetLeft > TimeSpan.Zero)
+            {
+                budgetLeft -= RunCallbacks(limited ? budgetLeft : Timeout.InfiniteTimeSpan);
+            }
+
+            if (clock.Elapsed >= nextFrame)
+            {
+                FireFrame(frameInterval.TotalSeconds);
+                nextFrame += frameInterval;
+                if (nextFrame < clock.Elapsed)
+                {
+                    nextFrame = clock.Elapsed + frameInterval; // fell behind: skip frames rather than burst
+                }
+
+                budgetLeft = Options.CallbackBudget;
+            }
+        }
+    }
+
+    /// <summary>Asks <see cref="Run"/> to unload every script and return. Safe from any thread, including signal handlers.</summary>
+    public void RequestStop()
+    {
+        _stopRequested = true;
+        Dispatcher.Post(null, static () => { }); // wake the loop
+    }
+
+    /// <summary>Completes when every resource release started so far has finished.</summary>
+    public Task WhenReleasedAsync()
+    {
+        lock (_releases)
+        {
+            return Task.WhenAll(_releases);
+        }
+    }
+
+    /// <summary>Unloads every script, waits (bounded) for their resources to be released, then unloads the plugins.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        UnloadAllScripts();
+        await WaitReleasesAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        foreach (var plugin in Plugins.Plugins.ToList())
+        {
+            await Plugins.UnloadAsync(plugin).ConfigureAwait(false);
+        }
+
+        Transports.Rebuild(Plugins.Plugins);
+        Dispatcher.Dispose();
+    }
+
+    private static IScriptModule[] BuiltInModules() =>
+    [
+        new OutputModule(),
+        new JsonModule(),
+        new NetModule(),
+        new HttpBinder(),
+    ];
+
+    private TimeSpan RunCallbacks(TimeSpan budget)
+    {
+        var stats = Dispatcher.RunPending(budget);
+        ProcessUnloads();
+        return stats.Elapsed;
+    }
+
+    private void FireFrame(double seconds)
+    {
+        _frame++;
+        foreach (var script in _scripts.ToList())
+        {
+            if (script.Scope.IsActive)
+            {
+                script.Fire("frame_update", state =>
+                {
+                    state.NewTable();
+                    state.PushNumber(seconds);
+                    state.SetField(-2, "dt");
+                    state.PushInteger(_frame);
+                    state.SetField(-2, "frame");
+                });
+            }
+        }
+
+        ProcessUnloads();
+    }
+
+    private void RequestUnload(ScriptRuntime script)
+    {
+        // From now on nothing queued for this script runs; its state lives until its turn below.
+        if (script.Scope.End())
+        {
+            _unloadQueue.Enqueue(script);
+        }
+    }
+
+    private void ProcessUnloads()
+    {
+        while (_unloadQueue.TryDequeue(out var script))
+        {
+            Teardown(script);
+        }
+    }
+
+    private void Teardown(ScriptRuntime script)
+    {
+        // The seed's contract: every loaded script, the unloading one included, hears script_unloaded
+        // before the unloading script's resources are torn down (so its handler may still close them).
+        foreach (var listener in _scripts.ToList())
+        {
+            if (listener == script || listener.Scope.IsActive)
+            {
+                listener.Fire("script_unloaded", state =>
+                {
+                    state.NewTable();
+                    state.PushText(script.ScriptPath);
+                    state.SetField(-2, "script_path");
+                });
+            }
+        }
+
+        _scripts.Remove(script);
+        var release = ReleaseAsync(script.Scope);
+        lock (_releases)
+        {
+            _releases.RemoveAll(t => t.IsCompleted);
+            _releases.Add(release);
+        }
+
+        script.Dispose();
+    }
+
+    private async Task ReleaseAsync(ScriptScope scope)
+    {
+        try
+        {
+            await scope.Ledger.ReleaseAllAsync(ReleaseReason.ScriptUnloaded).ConfigureAwait(false);
+        }
+        catch (AggregateException ex)
+        {
+            Options.Output.Log(LogLevel.Error, scope.Name, $"releasing resources failed: {ex.Flatten().Message}");
+        }
+    }
+
+    private async Task WaitReleasesAsync(TimeSpan limit)
+    {
+        var all = WhenReleasedAsync();
+        if (await Task.WhenAny(all, Task.Delay(limit)).ConfigureAwait(false) != all)
+        {
+            Options.Output.Log(LogLevel.Warn, null, $"resources still being released after {limit.TotalSeconds:0} s; stopping anyway");
+        }
+    }
+}

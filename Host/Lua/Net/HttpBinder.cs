@@ -1,0 +1,196 @@
+using KeraLua;
+using PluginNet.Core.Resources;
+using PluginNet.Core.Transports;
+using LuaState = KeraLua.Lua;
+
+namespace PluginNet.Host.Lua.Net;
+
+/// <summary>
+/// <c>net.http</c> for one script: the glue checks arguments, the raw <c>send</c> validates and starts
+/// the request on whichever HTTP transport is current, and the response comes back through the
+/// dispatcher to the glue's <c>deliver</c> on the menu thread. Every pending request is in the ledger.
+/// </summary>
+internal sealed class HttpBinder : IScriptModule
+{
+    public void Install(ScriptRuntime script) => new Binding(script).Install();
+
+    private sealed class Binding(ScriptRuntime script)
+    {
+        private int _deliverRef;
+        private long _nextId;
+
+        public void Install()
+        {
+            var state = script.State;
+            state.GetGlobal("net");
+            script.PushRawTable(new() { ["send"] = Send });
+            script.PushUtil();
+            script.RunGlue("http", 2, 2);
+            _deliverRef = script.Ref();
+            state.SetField(-2, "http");
+            state.Pop(1);
+        }
+
+        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?) -> id | nil, err
+        private int Send(LuaState state)
+        {
+            var provider = script.Services.Transports.Http;
+            if (provider is null)
+            {
+                return state.ReturnError("no plugin provides the http transport; load one (see plugins.json) and call again");
+            }
+
+            var id = ++_nextId;
+            var url = state.ToText(1) ?? string.Empty;
+            var method = state.ToText(2) ?? "GET";
+            var spec = BuildRequest(state, url, method, out var refusal);
+            if (spec is null)
+            {
+                // Refused before anything was sent: the callback still gets its answer, asynchronously.
+                var failure = HttpResult.Failure(refusal);
+                script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, failure));
+            }
+            else
+            {
+                Start(id, provider.PluginName, provider.Transport, spec);
+            }
+
+            state.PushInteger(id);
+            return 1;
+        }
+
+        private HttpRequestSpec? BuildRequest(LuaState state, string url, string method, out string refusal)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                refusal = $"refused: '{url}' is not an absolute http:// or https:// URL";
+                return null;
+            }
+
+            var headers = ReadHeaders(state, 3, out refusal);
+            if (headers is null)
+            {
+                return null;
+            }
+
+            var contentType = state.ToText(5);
+            if (contentType is not null && HasLineBreak(contentType))
+            {
+                refusal = "refused: content_type contains a line break";
+                return null;
+            }
+
+            string? target = null;
+            var saveToFile = state.ToText(6);
+            if (!string.IsNullOrEmpty(saveToFile))
+            {
+                target = DownloadFolder.Resolve(script.Services.Options.DownloadDirectory, saveToFile, out var pathError);
+                if (target is null)
+                {
+                    refusal = "refused: " + pathError;
+                    return null;
+                }
+            }
+
+            var timeout = state.ToOptionalNumber(7) is { } seconds
+                ? TimeSpan.FromSeconds(seconds)
+                : script.Services.Options.DefaultHttpTimeout;
+            refusal = string.Empty;
+            return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target);
+        }
+
+        private static List<KeyValuePair<string, string>>? ReadHeaders(LuaState state, int index, out string refusal)
+        {
+            var headers = new List<KeyValuePair<string, string>>();
+            refusal = string.Empty;
+            if (state.Type(index) != LuaType.Table)
+            {
+                return headers;
+            }
+
+            state.PushNil();
+            while (state.Next(index))
+            {
+                // The glue has checked that keys and values are strings, so reading them in place is safe.
+                var name = state.ToText(-2)!;
+                var value = state.ToText(-1)!;
+                state.Pop(1);
+                if (name.Length == 0 || HasLineBreak(name) || name.Any(c => c is ':' or ' ' or '\t') || HasLineBreak(value))
+                {
+                    state.Pop(1);
+                    refusal = $"refused: header '{name.ReplaceLineEndings("\\n")}' has a line break or an invalid name";
+                    return null;
+                }
+
+                headers.Add(new(name, value));
+            }
+
+            return headers;
+        }
+
+        private static bool HasLineBreak(string text) => text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0;
+
+        private void Start(long id, string pluginName, IHttpTransport transport, HttpRequestSpec spec)
+        {
+            // Never disposed on purpose: the ledger may cancel it at any time; it holds no timer or handle.
+            var cancel = new CancellationTokenSource();
+            var started = DateTimeOffset.UtcNow;
+            var entry = script.Scope.Ledger.Add(
+                ResourceKind.PendingRequest,
+                pluginName,
+                () => $"{spec.Method} {spec.Url} ({(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s)",
+                async reason =>
+                {
+                    await cancel.CancelAsync().ConfigureAwait(false);
+                    if (reason == ReleaseReason.PluginUnloaded)
+                    {
+                        var failure = HttpResult.Failure($"the http transport (plugin '{pluginName}') was unloaded before the response arrived");
+                        script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, failure));
+                    }
+                });
+            _ = RunAsync(id, transport, spec, cancel, entry);
+        }
+
+        private async Task RunAsync(long id, IHttpTransport transport, HttpRequestSpec spec, CancellationTokenSource cancel, LedgerEntry entry)
+        {
+            HttpResult result;
+            try
+            {
+                result = await transport.SendAsync(spec, cancel.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                return; // released by an unload: the ledger decided what the script hears
+            }
+#pragma warning disable CA1031 // A faulty transport becomes an ok=false response, never a lost callback.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                result = HttpResult.Failure($"the http transport failed: {ex.GetType().Name}: {ex.Message}");
+            }
+
+            if (script.Scope.Ledger.Remove(entry))
+            {
+                script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, result));
+            }
+        }
+
+        private void Deliver(long id, HttpResult result)
+        {
+            if (script.IsDisposed)
+            {
+                return;
+            }
+
+            var state = script.State;
+            var top = state.GetTop();
+            script.PushRef(_deliverRef);
+            state.PushInteger(id);
+            state.PushInteger(result.Status);
+            state.PushBuffer(result.Body);
+            state.PushText(result.Error);
+            state.PushBoolean(result.Ok);
+            script.CallProtected(5, top, "net.http callback");
+        }
+    }
+}

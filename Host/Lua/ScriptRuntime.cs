@@ -1,0 +1,224 @@
+using System.Reflection;
+using System.Text;
+using KeraLua;
+using PluginNet.Core.Resources;
+using PluginNet.Host.Engine;
+using LuaState = KeraLua.Lua;
+
+namespace PluginNet.Host.Lua;
+
+/// <summary>
+/// One script: its own Lua state (NLua), the sandbox, the glue of every module and the script's
+/// scope. Touched only on the menu thread.
+/// </summary>
+internal sealed class ScriptRuntime : IDisposable
+{
+    private static readonly Assembly GlueAssembly = typeof(ScriptRuntime).Assembly;
+
+    // The C functions handed to Lua: kept alive here for as long as the state lives.
+    private readonly List<LuaFunction> _pinned = [];
+    private readonly NLua.Lua _lua;
+    private int _tracebackRef;
+    private int _utilRef;
+    private int _fireRef;
+    private bool _disposed;
+
+    public ScriptRuntime(string scriptPath, EngineServices services)
+    {
+        ScriptPath = scriptPath;
+        Services = services;
+        Scope = new ScriptScope(scriptPath);
+        _lua = new NLua.Lua();
+        _lua.State.Encoding = Encoding.Latin1; // one char per byte: NLua conversions stay byte-exact
+    }
+
+    public string ScriptPath { get; }
+
+    public ScriptScope Scope { get; }
+
+    public EngineServices Services { get; }
+
+    public NLua.Lua Lua => _lua;
+
+    public LuaState State => _lua.State;
+
+    public bool IsDisposed => _disposed;
+
+    /// <summary>Sandbox, shared helpers and the modules every script has. Throws <see cref="ScriptException"/> on a glue failure.</summary>
+    public void InstallBaseModules(Func<LuaState, int> unload)
+    {
+        RunGlue("sandbox", 0, 1);
+        _tracebackRef = State.Ref(LuaRegistry.Index);
+
+        PushRawTable(new() { ["report_error"] = ReportErrorFromLua });
+        PushRef(_tracebackRef);
+        RunGlue("prelude", 2, 1);
+        _utilRef = State.Ref(LuaRegistry.Index);
+
+        PushRawTable(new() { ["unload"] = unload });
+        PushRef(_utilRef);
+        State.PushText(ScriptPath);
+        RunGlue("events", 3, 1);
+        _fireRef = State.Ref(LuaRegistry.Index);
+    }
+
+    /// <summary>Creates a table of raw functions, each guarded so no .NET exception reaches Lua, and leaves it on the stack.</summary>
+    public void PushRawTable(Dictionary<string, Func<LuaState, int>> functions)
+    {
+        State.NewTable();
+        foreach (var (name, body) in functions)
+        {
+            State.PushCFunction(Guard(name, body));
+            State.SetField(-2, name);
+        }
+    }
+
+    /// <summary>Sets a raw function into the table at the top of the stack.</summary>
+    public void SetRawFunction(string name, Func<LuaState, int> body)
+    {
+        State.PushCFunction(Guard(name, body));
+        State.SetField(-2, name);
+    }
+
+    /// <summary>
+    /// Runs the embedded glue chunk <paramref name="name"/>.lua with the <paramref name="argumentCount"/>
+    /// values on top of the stack as its arguments, leaving <paramref name="resultCount"/> results.
+    /// </summary>
+    public void RunGlue(string name, int argumentCount, int resultCount)
+    {
+        using var stream = GlueAssembly.GetManifestResourceStream($"PluginNet.Glue.{name}.lua")
+            ?? throw new InvalidOperationException($"glue '{name}.lua' is not embedded in the host");
+        var chunk = new byte[stream.Length];
+        stream.ReadExactly(chunk);
+        if (State.LoadBuffer(chunk, $"=[pluginnet {name}]", "t") != LuaStatus.OK)
+        {
+            throw new ScriptException($"glue '{name}' does not compile: {PopMessage()}");
+        }
+
+        State.Insert(-(argumentCount + 1));
+        if (State.PCall(argumentCount, resultCount, 0) != LuaStatus.OK)
+        {
+            throw new ScriptException($"glue '{name}' failed: {PopMessage()}");
+        }
+    }
+
+    /// <summary>Pushes the shared helper table (util) the glue chunks take as their second argument.</summary>
+    public void PushUtil() => PushRef(_utilRef);
+
+    /// <summary>Loads and runs the script file itself. Returns false (and logs) on a syntax or runtime error.</summary>
+    public bool RunScriptFile()
+    {
+        byte[] chunk;
+        try
+        {
+            chunk = File.ReadAllBytes(ScriptPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Services.Output.Log(LogLevel.Error, Scope.Name, $"cannot read {ScriptPath}: {ex.Message}");
+            return false;
+        }
+
+        var top = State.GetTop();
+        PushRef(_tracebackRef);
+        if (State.LoadBuffer(chunk, "@" + ScriptPath, "t") != LuaStatus.OK)
+        {
+            Services.Output.Log(LogLevel.Error, Scope.Name, $"syntax error: {PopMessage()}");
+            State.SetTop(top);
+            return false;
+        }
+
+        var status = State.PCall(0, 0, top + 1);
+        if (status != LuaStatus.OK)
+        {
+            Services.Output.Log(LogLevel.Error, Scope.Name, $"error while loading: {PopMessage()}");
+            State.SetTop(top);
+            return false;
+        }
+
+        State.SetTop(top);
+        return true;
+    }
+
+    /// <summary>Fires an event to this script's handlers; <paramref name="pushArgument"/> pushes its one argument.</summary>
+    public void Fire(string eventName, Action<LuaState> pushArgument)
+    {
+        var top = State.GetTop();
+        PushRef(_fireRef);
+        State.PushText(eventName);
+        pushArgument(State);
+        CallProtected(2, top, eventName);
+    }
+
+    /// <summary>Stores the value at the top of the stack in the registry and returns its reference.</summary>
+    public int Ref() => State.Ref(LuaRegistry.Index);
+
+    /// <summary>Pushes a value stored with <see cref="Ref"/>.</summary>
+    public void PushRef(int reference) => State.RawGetInteger(LuaRegistry.Index, reference);
+
+    /// <summary>
+    /// Calls the function pushed at <paramref name="top"/>+1 with the arguments above it. Glue
+    /// functions catch script errors themselves; a failure here is reported, never thrown.
+    /// </summary>
+    public void CallProtected(int argumentCount, int top, string where)
+    {
+        if (State.PCall(argumentCount, 0, 0) != LuaStatus.OK)
+        {
+            ReportError(where, PopMessage());
+        }
+
+        State.SetTop(top);
+    }
+
+    /// <summary>Logs a failed callback with the script's name; the message carries file:line and traceback.</summary>
+    public void ReportError(string where, string message) =>
+        Services.Output.Log(LogLevel.Error, Scope.Name, $"error in {where}: {message}");
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _lua.Dispose();
+        _pinned.Clear();
+    }
+
+    private int ReportErrorFromLua(LuaState state)
+    {
+        ReportError(state.ToText(1) ?? "callback", state.ToText(2) ?? "(no message)");
+        return 0;
+    }
+
+    private LuaFunction Guard(string name, Func<LuaState, int> body)
+    {
+        LuaFunction function = pointer =>
+        {
+            var state = LuaState.FromIntPtr(pointer);
+            try
+            {
+                return body(state);
+            }
+#pragma warning disable CA1031 // An exception must never unwind into native Lua; it becomes a Lua failure value.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                return state.ReturnError($"internal error in {name}: {ex.Message}");
+            }
+        };
+        _pinned.Add(function);
+        return function;
+    }
+
+    private string PopMessage()
+    {
+        var message = State.ToText(-1) ?? State.TypeName(State.Type(-1));
+        State.Pop(1);
+        return message;
+    }
+}
+
+/// <summary>A script or its glue could not be set up.</summary>
+internal sealed class ScriptException(string message) : Exception(message);

@@ -1,0 +1,177 @@
+using System.Text.Json;
+
+namespace PluginNet.Host.Plugins;
+
+/// <summary>Turns the JSON of <c>plugins.json</c> into a <see cref="PluginConfig"/>, field by field, with precise errors.</summary>
+internal sealed class PluginConfigReader(string filePath)
+{
+    private static readonly string[] TopLevelFields = ["plugins", "transports", "ws_server", "$schema", "comment"];
+
+    public PluginConfig Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail("", $"the file must hold a JSON object, not {Describe(root)}");
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
+            if (!TopLevelFields.Contains(property.Name))
+            {
+                throw Fail(property.Name, $"unknown field (expected one of: {string.Join(", ", TopLevelFields[..3])})");
+            }
+        }
+
+        var plugins = ReadPlugins(root);
+        var transports = ReadTransports(root, plugins);
+        var origins = ReadAllowedOrigins(root);
+        return new PluginConfig(filePath, plugins, transports, origins);
+    }
+
+    private List<PluginEntry> ReadPlugins(JsonElement root)
+    {
+        if (!root.TryGetProperty("plugins", out var list))
+        {
+            throw Fail("plugins", "missing: list the plugins to load, e.g. [{ \"name\": \"Http\", \"path\": \"...dll\" }]");
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw Fail("plugins", $"must be an array, not {Describe(list)}");
+        }
+
+        var plugins = new List<PluginEntry>();
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            var at = $"plugins[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw Fail(at, $"must be an object with \"name\" and \"path\", not {Describe(item)}");
+            }
+
+            var name = RequiredString(item, at, "name");
+            var path = RequiredString(item, at, "path");
+            var enabled = true;
+            if (item.TryGetProperty("enabled", out var flag))
+            {
+                enabled = flag.ValueKind switch
+                {
+                    JsonValueKind.True => true,
+                    JsonValueKind.False => false,
+                    _ => throw Fail($"{at}.enabled", $"must be true or false, not {Describe(flag)}"),
+                };
+            }
+
+            if (plugins.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw Fail($"{at}.name", $"\"{name}\" is used by an earlier plugin; names must be unique");
+            }
+
+            var full = Path.GetFullPath(path, Path.GetDirectoryName(filePath)!);
+            plugins.Add(new PluginEntry(name, full, enabled));
+        }
+
+        return plugins;
+    }
+
+    private Dictionary<TransportKind, string> ReadTransports(JsonElement root, List<PluginEntry> plugins)
+    {
+        var chosen = new Dictionary<TransportKind, string>();
+        if (!root.TryGetProperty("transports", out var map))
+        {
+            return chosen;
+        }
+
+        if (map.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail("transports", $"must be an object such as {{ \"http\": \"Http\" }}, not {Describe(map)}");
+        }
+
+        foreach (var property in map.EnumerateObject())
+        {
+            var at = $"transports.{property.Name}";
+            if (!TransportKinds.TryParse(property.Name, out var kind))
+            {
+                throw Fail(at, "unknown transport (expected http, ws or ws_server)");
+            }
+
+            if (property.Value.ValueKind != JsonValueKind.String)
+            {
+                throw Fail(at, $"must be the name of a plugin, not {Describe(property.Value)}");
+            }
+
+            var name = property.Value.GetString()!;
+            var plugin = plugins.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw Fail(at, $"no plugin named \"{name}\" in plugins (known: {string.Join(", ", plugins.Select(p => p.Name))})");
+            chosen[kind] = plugin.Name;
+        }
+
+        return chosen;
+    }
+
+    private List<string> ReadAllowedOrigins(JsonElement root)
+    {
+        var origins = new List<string>();
+        if (!root.TryGetProperty("ws_server", out var server))
+        {
+            return origins;
+        }
+
+        if (server.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail("ws_server", $"must be an object, not {Describe(server)}");
+        }
+
+        if (!server.TryGetProperty("allowed_origins", out var list))
+        {
+            return origins;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw Fail("ws_server.allowed_origins", $"must be an array of strings, not {Describe(list)}");
+        }
+
+        var index = 0;
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                throw Fail($"ws_server.allowed_origins[{index}]", $"must be a string such as \"https://example.com\", not {Describe(item)}");
+            }
+
+            origins.Add(item.GetString()!);
+            index++;
+        }
+
+        return origins;
+    }
+
+    private string RequiredString(JsonElement item, string at, string field)
+    {
+        if (!item.TryGetProperty(field, out var value))
+        {
+            throw Fail($"{at}.{field}", "missing");
+        }
+
+        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
+        {
+            throw Fail($"{at}.{field}", $"must be a non-empty string, not {Describe(value)}");
+        }
+
+        return value.GetString()!;
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => $"the string \"{value.GetString()}\"",
+        JsonValueKind.Number => $"the number {value.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+        _ => "null",
+    };
+
+    private PluginConfigException Fail(string field, string problem) => new(filePath, field, problem);
+}

@@ -1,0 +1,101 @@
+using System.Composition.Hosting;
+using System.Reflection;
+using McMaster.NETCore.Plugins;
+using PluginNet.Core.Transports;
+using PluginNet.Host.Engine;
+
+namespace PluginNet.Host.Plugins;
+
+/// <summary>
+/// Loads plugin folders into collectible load contexts (McMaster.NETCore.Plugins) and finds their
+/// exports (System.Composition). A plugin that fails to load is reported and skipped.
+/// </summary>
+public sealed class PluginManager
+{
+    // Only Core's contracts cross the boundary; everything else a plugin brings stays its own.
+    private static readonly Type[] SharedTypes =
+    [
+        typeof(IHttpTransport),
+        typeof(IWebSocketClientTransport),
+        typeof(IWebSocketServerTransport),
+    ];
+
+    private readonly List<LoadedPlugin> _plugins = [];
+    private readonly IScriptOutput _output;
+
+    /// <summary>Creates a manager that reports to <paramref name="output"/>.</summary>
+    public PluginManager(IScriptOutput output) => _output = output;
+
+    /// <summary>The plugins loaded now, in load order.</summary>
+    public IReadOnlyList<LoadedPlugin> Plugins => _plugins;
+
+    /// <summary>Finds a loaded plugin by name (case-insensitive).</summary>
+    public LoadedPlugin? Find(string name) =>
+        _plugins.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Loads one plugin. Returns null, after reporting which plugin and why, when it cannot be loaded.</summary>
+    public LoadedPlugin? Load(PluginEntry entry)
+    {
+        if (Find(entry.Name) is not null)
+        {
+            _output.Log(LogLevel.Error, null, $"plugin '{entry.Name}' is already loaded");
+            return null;
+        }
+
+        var plugin = TryLoad(entry, out var problem);
+        if (plugin is null)
+        {
+            _output.Log(LogLevel.Error, null, $"plugin '{entry.Name}' not loaded ({entry.AssemblyPath}): {problem}");
+            return null;
+        }
+
+        _plugins.Add(plugin);
+        return plugin;
+    }
+
+    /// <summary>Forgets <paramref name="plugin"/> and unloads its context; see <see cref="LoadedPlugin.UnloadAsync"/>.</summary>
+    internal Task<WeakReference> UnloadAsync(LoadedPlugin plugin)
+    {
+        _plugins.Remove(plugin);
+        return plugin.UnloadAsync();
+    }
+
+    private static LoadedPlugin? TryLoad(PluginEntry entry, out string problem)
+    {
+        if (!File.Exists(entry.AssemblyPath))
+        {
+            problem = "the file does not exist (was the solution built? `dotnet build` places plugins under artifacts/plugins/)";
+            return null;
+        }
+
+        PluginLoader? loader = null;
+        try
+        {
+            loader = PluginLoader.CreateFromAssemblyFile(entry.AssemblyPath, isUnloadable: true, sharedTypes: SharedTypes);
+            var assembly = loader.LoadDefaultAssembly();
+            _ = assembly.GetTypes(); // surface missing dependencies and version mismatches now, not on first use
+            var container = new ContainerConfiguration().WithAssembly(assembly).CreateContainer();
+            var plugin = new LoadedPlugin(entry, loader, container);
+            if (!plugin.Serves().Any())
+            {
+                container.Dispose();
+                loader.Dispose();
+                problem = "it exports no transport (IHttpTransport, IWebSocketClientTransport or IWebSocketServerTransport)";
+                return null;
+            }
+
+            problem = string.Empty;
+            return plugin;
+        }
+        catch (Exception ex) when (ex is BadImageFormatException or FileLoadException or FileNotFoundException
+                                       or ReflectionTypeLoadException or System.Composition.Hosting.CompositionFailedException
+                                       or TypeLoadException or InvalidOperationException or ArgumentException)
+        {
+            loader?.Dispose();
+            problem = ex is ReflectionTypeLoadException rtl
+                ? string.Join("; ", rtl.LoaderExceptions.Select(e => e?.Message).Distinct())
+                : $"{ex.GetType().Name}: {ex.Message}";
+            return null;
+        }
+    }
+}

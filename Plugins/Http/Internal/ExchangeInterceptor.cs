@@ -1,0 +1,22 @@
+using PluginNet.Core.Transports;
+using RestSharp.Interceptors;
+
+namespace PluginNet.Plugins.Http.Internal;
+
+/// <summary>
+/// Hooks one exchange: sets the method, headers and body on the outgoing message (RestSharp's
+/// Method enum has no PROPFIND and friends), and hands the response to the <see cref="ResponseReader"/>
+/// as soon as its headers arrive.
+/// </summary>
+internal sealed class ExchangeInterceptor(HttpRequestSpec spec, ResponseReader reader) : Interceptor
+{
+    public override ValueTask BeforeHttpRequest(HttpRequestMessage requestMessage, CancellationToken cancellationToken)
+    {
+        requestMessage.Method = new HttpMethod(spec.Method);
+        RequestExecutor.ApplyHeadersAndBody(requestMessage, spec);
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask AfterHttpRequest(HttpResponseMessage responseMessage, CancellationToken cancellationToken) =>
+        reader.ReadAsync(responseMessage);
+}

@@ -1,0 +1,44 @@
+using System.Net.Sockets;
+using System.Security.Authentication;
+
+namespace PluginNet.Plugins.Http.Internal;
+
+/// <summary>Turns a failed exchange into words that say which failure it was.</summary>
+internal static class FailureText
+{
+    public static string Describe(Exception? error, Uri url)
+    {
+        var target = $"{url.Host}:{url.Port}";
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
+                    return $"connection refused by {target}";
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
+                    return $"DNS lookup failed for '{url.Host}'";
+                case SocketException { SocketErrorCode: SocketError.TimedOut }:
+                    return $"connection to {target} timed out";
+                case SocketException { SocketErrorCode: SocketError.ConnectionReset }:
+                    return $"connection reset by {target}";
+                case SocketException { SocketErrorCode: SocketError.HostUnreachable or SocketError.NetworkUnreachable }:
+                    return $"{target} is unreachable";
+                case AuthenticationException:
+                    return $"TLS handshake with {target} failed: {e.Message}";
+                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
+                    return $"DNS lookup failed for '{url.Host}'";
+                case HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }:
+                    return $"{target} closed the connection before the response was complete";
+                default:
+                    break;
+            }
+        }
+
+        return error switch
+        {
+            null => $"no response from {target}",
+            IOException => $"connection to {target} lost while reading the response: {error.Message}",
+            _ => $"request to {target} failed: {error.Message}",
+        };
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using PluginNet.Core.Transports;
+using RestSharp;
+
+namespace PluginNet.Plugins.Http.Internal;
+
+/// <summary>Runs one exchange: builds the RestSharp request, sends it, reads the body to memory or to a file.</summary>
+internal static class RequestExecutor
+{
+    public static async Task<HttpResult> ExecuteAsync(RestClient client, HttpRequestSpec spec, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(spec.Timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var reader = new ResponseReader(spec, linked.Token);
+        var request = BuildRequest(spec, reader);
+
+        RestResponse response;
+        try
+        {
+            response = await client.ExecuteAsync(request, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+        {
+            return TimedOut(spec);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (reader.Result is { } result)
+        {
+            return result;
+        }
+
+        if (timeout.IsCancellationRequested || response.ResponseStatus == ResponseStatus.TimedOut)
+        {
+            return TimedOut(spec);
+        }
+
+        return HttpResult.Failure(FailureText.Describe(response.ErrorException, spec.Url));
+    }
+
+    private static HttpResult TimedOut(HttpRequestSpec spec) =>
+        HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}");
+
+    private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader) =>
+        new(spec.Url)
+        {
+            // Headers only: the body is read by ResponseReader, streamed or capped, never buffered whole.
+            CompletionOption = HttpCompletionOption.ResponseHeadersRead,
+            Interceptors = [new ExchangeInterceptor(spec, reader)],
+        };
+
+    internal static void ApplyHeadersAndBody(HttpRequestMessage message, HttpRequestSpec spec)
+    {
+        HttpContent? content = null;
+        if (!spec.Body.IsEmpty || spec.ContentType is not null)
+        {
+            content = new ReadOnlyMemoryContent(spec.Body);
+            if (spec.ContentType is not null)
+            {
+                content.Headers.ContentType = MediaTypeHeaderValue.Parse(spec.ContentType);
+            }
+        }
+
+        message.Content = content;
+        foreach (var (name, value) in spec.Headers)
+        {
+            if (!message.Headers.TryAddWithoutValidation(name, value))
+            {
+                // Content-* headers belong to the content; create an empty one to carry them if needed.
+                message.Content ??= new ReadOnlyMemoryContent(ReadOnlyMemory<byte>.Empty);
+                message.Content.Headers.Remove(name);
+                message.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+    }
+}

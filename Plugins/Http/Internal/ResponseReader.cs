@@ -1,0 +1,91 @@
+using PluginNet.Core.Transports;
+
+namespace PluginNet.Plugins.Http.Internal;
+
+/// <summary>
+/// Reads a response body as soon as the headers arrive: into memory up to the cap, or, with
+/// <c>save_to_file</c> and a 2xx status, streamed into a temporary file that is moved into place
+/// only when complete.
+/// </summary>
+internal sealed class ResponseReader(HttpRequestSpec spec, CancellationToken cancellationToken)
+{
+    private const int CopyBufferBytes = 81920;
+
+    /// <summary>The outcome once a response was read; null when none arrived.</summary>
+    public HttpResult? Result { get; private set; }
+
+    public async ValueTask ReadAsync(HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        try
+        {
+            if (spec.SaveToFile is { } target && response.IsSuccessStatusCode)
+            {
+                await SaveAsync(response, target).ConfigureAwait(false);
+                Result = HttpResult.FromResponse(status, [], response.ReasonPhrase);
+                return;
+            }
+
+            var body = await ReadCappedAsync(response).ConfigureAwait(false);
+            Result = body is null
+                ? new HttpResult(status, [], $"response body is larger than {spec.MaxBodyBytes / (1024 * 1024)} MB; use save_to_file to stream it to disk", false)
+                : HttpResult.FromResponse(status, body, response.ReasonPhrase);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or UnauthorizedAccessException)
+        {
+            Result = HttpResult.Failure(FailureText.Describe(ex, spec.Url));
+        }
+    }
+
+    private async Task<byte[]?> ReadCappedAsync(HttpResponseMessage response)
+    {
+        if (response.Content.Headers.ContentLength is { } length && length > spec.MaxBodyBytes)
+        {
+            return null;
+        }
+
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var memory = new MemoryStream(response.Content.Headers.ContentLength is { } known ? (int)known : 0);
+            var buffer = new byte[CopyBufferBytes];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (memory.Length + read > spec.MaxBodyBytes)
+                {
+                    return null;
+                }
+
+                await memory.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+
+            return memory.ToArray();
+        }
+    }
+
+    private async Task SaveAsync(HttpResponseMessage response, string target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var partial = $"{target}.{Guid.NewGuid():N}.part";
+        try
+        {
+            var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (source.ConfigureAwait(false))
+            {
+                var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferBytes, useAsync: true);
+                await using (file.ConfigureAwait(false))
+                {
+                    await source.CopyToAsync(file, CopyBufferBytes, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            File.Move(partial, target, overwrite: true);
+        }
+        finally
+        {
+            // A failed or cancelled download never leaves anything that looks finished.
+            File.Delete(partial);
+        }
+    }
+}

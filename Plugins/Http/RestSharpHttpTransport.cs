@@ -1,0 +1,38 @@
+using System.Composition;
+using PluginNet.Core.Transports;
+using PluginNet.Plugins.Http.Internal;
+using RestSharp;
+
+namespace PluginNet.Plugins.Http;
+
+/// <summary>The HTTP transport of <c>net.http</c>, built on RestSharp.</summary>
+/// <remarks>
+/// RestSharp builds and sends the request; the plugin reads the response body itself so that
+/// <c>save_to_file</c> streams to disk and an in-memory body is capped instead of buffered whole.
+/// </remarks>
+[Export(typeof(IHttpTransport))]
+[Shared]
+public sealed class RestSharpHttpTransport : IHttpTransport, IDisposable
+{
+    private readonly RestClient _client;
+
+    /// <summary>Creates the transport with one shared client (connection pooling across scripts).</summary>
+    public RestSharpHttpTransport()
+    {
+        _client = new RestClient(new RestClientOptions
+        {
+            // Timeouts are per request (the script's), enforced by RequestExecutor.
+            Timeout = Timeout.InfiniteTimeSpan,
+            ThrowOnAnyError = false,
+            FollowRedirects = true,
+            UserAgent = "PluginNet",
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<HttpResult> SendAsync(HttpRequestSpec request, CancellationToken cancellationToken) =>
+        RequestExecutor.ExecuteAsync(_client, request, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose() => _client.Dispose();
+}
