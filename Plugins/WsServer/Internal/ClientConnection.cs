@@ -56,8 +56,10 @@ internal sealed class ClientConnection
 
     /// <summary>Queues a text message; false when the connection is closing. Never blocks.</summary>
     /// <remarks>
-    /// The array is shared with other clients by a broadcast and never written to. A client whose queue
-    /// would grow past the limit is closed with 1008 and the message is not queued.
+    /// The array is shared with other clients by a broadcast and never written to. A client with a
+    /// backlog that this message would grow past the limit is closed with 1008 and the message is not
+    /// queued. A single message into an empty queue is always accepted (it is at most 64 MB), so the
+    /// limit measures how far a client lags behind, not how big one message may be.
     /// </remarks>
     public bool TryEnqueue(byte[] payload)
     {
@@ -66,7 +68,8 @@ internal sealed class ClientConnection
             return false;
         }
 
-        if (Interlocked.Add(ref _queuedBytes, payload.Length) > _maxQueuedBytes)
+        var queued = Interlocked.Add(ref _queuedBytes, payload.Length);
+        if (queued > _maxQueuedBytes && queued != payload.Length)
         {
             Interlocked.Add(ref _queuedBytes, -payload.Length);
             RequestClose(

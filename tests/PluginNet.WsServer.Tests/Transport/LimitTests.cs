@@ -83,4 +83,17 @@ public sealed class LimitTests
         Assert.Equal("after", await fast.ReceiveTextAsync());
         fast.Dispose();
     }
+
+    [Fact]
+    public async Task Send_OneMessageLargerThanTheQueueLimitToAnIdleClient_Delivered()
+    {
+        await using var harness = ServerHarness.Start(ServerHarness.Request(maxQueuedBytesPerClient: 64 * 1024));
+        var (socket, id) = await harness.ConnectAsync();
+
+        Assert.True(harness.Server.Send(id, new byte[256 * 1024]));
+
+        Assert.Equal(256 * 1024, (await socket.ReceiveMessageAsync()).Payload.Length);
+        Assert.Equal(1, harness.Server.ClientCount);
+        socket.Dispose();
+    }
 }

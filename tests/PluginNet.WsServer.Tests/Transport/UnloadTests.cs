@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 using McMaster.NETCore.Plugins;
 using PluginNet.Core.Transports;
+using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 
 namespace PluginNet.WsServer.Tests.Transport;
@@ -34,7 +35,7 @@ public sealed class UnloadTests
     private static async Task<(WeakReference Context, int Port)> UseAndUnloadAsync()
     {
         var loader = PluginLoader.CreateFromAssemblyFile(
-            RepoPaths.PluginAssembly("WsServer", "PluginNet.Plugins.WsServer.dll"),
+            Path.Combine(RepoPaths.Root, "artifacts", "plugins", "WsServer", "PluginNet.Plugins.WsServer.dll"),
             isUnloadable: true,
             sharedTypes: [typeof(IWebSocketServerTransport)]);
         var assembly = loader.LoadDefaultAssembly();
