@@ -286,6 +286,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
         new JsonModule(),
         new NetModule(),
         new HttpBinder(),
+        new WsServerBinder(),
     ];
 
     private TimeSpan RunCallbacks(TimeSpan budget)
