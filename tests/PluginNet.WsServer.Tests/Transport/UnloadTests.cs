@@ -56,7 +56,9 @@ public sealed class UnloadTests
         Assert.Equal("hi", await socket.ReceiveTextAsync());
         var close = socket.ReceiveCloseAsync();
 
-        // The host disposes the container on unload; the transport closes what is still open.
+        // As the host unloads a plugin: the export's DisposeAsync (closes what is still open), then the
+        // container (its synchronous Dispose is then a no-op) and the loader.
+        await ((IAsyncDisposable)transport).DisposeAsync();
         container.Dispose();
         loader.Dispose();
 
