@@ -48,19 +48,34 @@ internal static class RunCommand
             Description = "plugins.json to use (default: ./plugins.json, else the one above the executable)",
         };
 
-        var command = new Command("run", "Run Lua scripts until they unload themselves") { scripts, timeout, fps, downloadDir, plugins };
+        var watch = new Option<bool>("--watch")
+        {
+            Description = "Reload a script when its file changes, and a plugin when its folder changes",
+        };
+        var noConsole = new Option<bool>("--no-console")
+        {
+            Description = "Do not read control commands from standard input",
+        };
+
+        var command = new Command("run", "Run Lua scripts until they unload themselves") { scripts, timeout, fps, downloadDir, plugins, watch, noConsole };
         command.SetAction(result => Run(
             result.GetValue(scripts)!,
             result.GetValue(timeout),
-            result.GetValue(fps),
-            result.GetValue(downloadDir)!,
-            result.GetValue(plugins)));
+            new EngineOptions
+            {
+                FramesPerSecond = result.GetValue(fps),
+                DownloadDirectory = result.GetValue(downloadDir)!.FullName,
+                StayAliveWithoutScripts = result.GetValue(watch),
+            },
+            result.GetValue(plugins),
+            result.GetValue(watch),
+            !result.GetValue(noConsole)));
         return command;
     }
 
-    private static int Run(FileInfo[] scripts, double? timeoutSeconds, double fps, DirectoryInfo downloadDir, FileInfo? pluginsFile)
+    private static int Run(FileInfo[] scripts, double? timeoutSeconds, EngineOptions options, FileInfo? pluginsFile, bool watch, bool console)
     {
-        var output = new ConsoleScriptOutput();
+        var output = options.Output;
         var configPath = pluginsFile?.FullName ?? PluginConfigLocator.Find();
         if (configPath is null)
         {
@@ -79,12 +94,6 @@ internal static class RunCommand
             return ExitCodes.UsageError;
         }
 
-        var options = new EngineOptions
-        {
-            Output = output,
-            FramesPerSecond = fps,
-            DownloadDirectory = downloadDir.FullName,
-        };
         var engine = new PluginNetEngine(options);
         var signal = 0;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, ExitCodes.Interrupted));
@@ -92,6 +101,18 @@ internal static class RunCommand
 
         engine.LoadPlugins(config);
         var failed = scripts.Count(script => !engine.LoadScript(script.FullName));
+        using var watcher = watch ? new FileWatch(engine, output) : null;
+        if (watcher is not null)
+        {
+            Array.ForEach(scripts, s => watcher.WatchScript(s.FullName));
+            config.Plugins.Where(p => p.Enabled).ToList().ForEach(watcher.WatchPlugin);
+        }
+
+        if (console)
+        {
+            new ControlConsole(engine, Console.In, Console.Out).Start();
+        }
+
         var result = engine.Run(timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
         engine.DisposeAsync().AsTask().GetAwaiter().GetResult(); // the frame loop is over: nothing needs this thread now
 

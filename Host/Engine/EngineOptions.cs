@@ -20,4 +20,10 @@ public sealed record EngineOptions
 
     /// <summary>Default HTTP timeout when a script gives none. The seed says 10 seconds.</summary>
     public TimeSpan DefaultHttpTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// When true, <see cref="PluginNetEngine.Run"/> keeps going with no script loaded (until a stop or
+    /// the timeout), as <c>run --watch</c> does while it waits for a broken script to be fixed.
+    /// </summary>
+    public bool StayAliveWithoutScripts { get; init; }
 }

@@ -80,6 +80,104 @@ public sealed class PluginNetEngine : IAsyncDisposable
         return loaded;
     }
 
+    /// <summary>The <c>plugins.json</c> loaded with <see cref="LoadPlugins"/>, if any.</summary>
+    public PluginConfig? Config => _config;
+
+    /// <summary>
+    /// Loads one plugin while the host runs; its transports serve already-running scripts from their
+    /// next call on. Returns null (after reporting why) when it cannot be loaded. Menu thread.
+    /// </summary>
+    public LoadedPlugin? LoadPlugin(PluginEntry entry)
+    {
+        var plugin = Plugins.Load(entry);
+        Transports.Rebuild(Plugins.Plugins);
+        return plugin;
+    }
+
+    /// <summary>
+    /// Unloads a plugin while scripts use it. At once, no new call reaches it; then every resource it
+    /// serves is released and the scripts, which stay loaded, are told (pending HTTP callbacks get
+    /// <c>ok=false</c>, connections and servers <c>on_close</c> with 1001); then its load context is
+    /// unloaded. Start on the menu thread and do not block it on the result: the scripts' callbacks
+    /// need it. The weak reference lets a caller prove the context is collected.
+    /// </summary>
+    public Task<WeakReference> UnloadPluginAsync(string name)
+    {
+        var plugin = Plugins.Find(name) ?? throw new ArgumentException($"no plugin named '{name}' is loaded", nameof(name));
+        Plugins.Detach(plugin);
+        Transports.Rebuild(Plugins.Plugins);
+        var releases = _scripts.Select(s => s.Scope.Ledger.ReleasePluginAsync(plugin.Name, ReleaseReason.PluginUnloaded)).ToArray();
+        return FinishAsync();
+
+        async Task<WeakReference> FinishAsync()
+        {
+            try
+            {
+                await Task.WhenAll(releases).ConfigureAwait(false);
+            }
+            catch (AggregateException ex)
+            {
+                Options.Output.Log(LogLevel.Error, null, $"releasing resources of plugin '{plugin.Name}' failed: {ex.Flatten().Message}");
+            }
+
+            return await plugin.UnloadAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Makes <paramref name="pluginName"/> serve <paramref name="kind"/> from the next call on. Menu thread.</summary>
+    /// <returns>False (nothing changed) when that plugin is not loaded or does not serve the transport.</returns>
+    public bool SwitchTransport(TransportKind kind, string pluginName)
+    {
+        var plugin = Plugins.Find(pluginName);
+        if (plugin is null || !plugin.Serves().Contains(kind))
+        {
+            return false;
+        }
+
+        Transports.Prefer(kind, plugin.Name);
+        Transports.Rebuild(Plugins.Plugins);
+        return true;
+    }
+
+    /// <summary>
+    /// Fires an application event (e.g. <c>player_spawned</c>) to every script's <c>event.on</c>
+    /// handlers, with <paramref name="argument"/> as the handlers' argument (a string, or nil). Menu thread.
+    /// </summary>
+    public void FireEvent(string name, string? argument = null)
+    {
+        Dispatcher.VerifyMenuThread();
+        foreach (var script in _scripts.ToList())
+        {
+            if (script.Scope.IsActive)
+            {
+                script.Fire(name, state =>
+                {
+                    if (argument is null)
+                    {
+                        state.PushNil();
+                    }
+                    else
+                    {
+                        state.PushText(argument);
+                    }
+                });
+            }
+        }
+
+        ProcessUnloads();
+    }
+
+    /// <summary>What every script holds now, from its ledger: (script path, entries).</summary>
+    public IReadOnlyList<(string Script, IReadOnlyList<LedgerEntry> Resources)> Status() =>
+        [.. _scripts.Where(s => s.Scope.IsActive).Select(s => (s.ScriptPath, s.Scope.Ledger.Snapshot()))];
+
+    /// <summary>Unloads a script and loads the file again in a fresh Lua state. Menu thread.</summary>
+    public bool ReloadScript(string path)
+    {
+        UnloadScript(path);
+        return LoadScript(path);
+    }
+
     /// <summary>
     /// Loads and runs a script in a fresh Lua state. Returns false (after logging why) when the file
     /// cannot be read or its top-level code fails; then nothing of it stays loaded.
@@ -200,7 +298,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
                 return EngineRunResult.Stopped;
             }
 
-            if (_scripts.Count == 0)
+            if (_scripts.Count == 0 && !Options.StayAliveWithoutScripts)
             {
                 return EngineRunResult.AllScriptsUnloaded;
             }

@@ -58,7 +58,14 @@ public sealed record PluginConfig(
 /// <param name="Name">Name used in <c>transports</c>, logs and the console.</param>
 /// <param name="AssemblyPath">Absolute path of the plugin's main assembly.</param>
 /// <param name="Enabled">False to list a plugin without loading it at start-up.</param>
-public sealed record PluginEntry(string Name, string AssemblyPath, bool Enabled = true);
+/// <param name="Settings">The entry's <c>settings</c> object as flat strings (empty when absent).</param>
+/// <param name="SettingsDirectory">Folder that relative paths in <paramref name="Settings"/> are relative to (that of plugins.json).</param>
+public sealed record PluginEntry(
+    string Name,
+    string AssemblyPath,
+    bool Enabled = true,
+    IReadOnlyDictionary<string, string>? Settings = null,
+    string? SettingsDirectory = null);
 
 /// <summary>A problem in <c>plugins.json</c>, with the file and the field (JSON path) it concerns.</summary>
 public sealed class PluginConfigException(string filePath, string field, string problem)

@@ -69,10 +69,36 @@ internal sealed class PluginConfigReader(string filePath)
             }
 
             var full = Path.GetFullPath(path, Path.GetDirectoryName(filePath)!);
-            plugins.Add(new PluginEntry(name, full, enabled));
+            plugins.Add(new PluginEntry(name, full, enabled, ReadSettings(item, at), Path.GetDirectoryName(filePath)));
         }
 
         return plugins;
+    }
+
+    private Dictionary<string, string> ReadSettings(JsonElement item, string at)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!item.TryGetProperty("settings", out var value))
+        {
+            return settings;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail($"{at}.settings", $"must be an object of simple values, not {Describe(value)}");
+        }
+
+        foreach (var setting in value.EnumerateObject())
+        {
+            settings[setting.Name] = setting.Value.ValueKind switch
+            {
+                JsonValueKind.String => setting.Value.GetString()!,
+                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => setting.Value.GetRawText(),
+                _ => throw Fail($"{at}.settings.{setting.Name}", $"must be a string, number or boolean, not {Describe(setting.Value)}"),
+            };
+        }
+
+        return settings;
     }
 
     private Dictionary<TransportKind, string> ReadTransports(JsonElement root, List<PluginEntry> plugins)

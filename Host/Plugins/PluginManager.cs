@@ -1,6 +1,7 @@
 using System.Composition.Hosting;
 using System.Reflection;
 using McMaster.NETCore.Plugins;
+using PluginNet.Core.Plugins;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
 
@@ -56,8 +57,24 @@ public sealed class PluginManager
     /// <summary>Forgets <paramref name="plugin"/> and unloads its context; see <see cref="LoadedPlugin.UnloadAsync"/>.</summary>
     internal Task<WeakReference> UnloadAsync(LoadedPlugin plugin)
     {
-        _plugins.Remove(plugin);
+        Detach(plugin);
         return plugin.UnloadAsync();
+    }
+
+    /// <summary>Removes <paramref name="plugin"/> from the loaded list without unloading it yet.</summary>
+    internal void Detach(LoadedPlugin plugin) => _plugins.Remove(plugin);
+
+    private static void Configure(LoadedPlugin plugin, PluginEntry entry)
+    {
+        var settings = new PluginSettings(
+            entry.Name,
+            entry.SettingsDirectory ?? Path.GetDirectoryName(entry.AssemblyPath)!,
+            entry.Settings ?? new Dictionary<string, string>());
+        object?[] exports = [plugin.Http, plugin.WebSocketClient, plugin.WebSocketServer];
+        foreach (var configurable in exports.OfType<IConfigurablePlugin>().Distinct())
+        {
+            configurable.Configure(settings); // an ArgumentException here fails the load with its message
+        }
     }
 
     private static LoadedPlugin? TryLoad(PluginEntry entry, out string problem)
@@ -83,6 +100,8 @@ public sealed class PluginManager
                 problem = "it exports no transport (IHttpTransport, IWebSocketClientTransport or IWebSocketServerTransport)";
                 return null;
             }
+
+            Configure(plugin, entry);
 
             problem = string.Empty;
             return plugin;

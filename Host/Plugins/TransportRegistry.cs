@@ -72,6 +72,13 @@ public sealed class TransportRegistry
     public void Rebuild(IReadOnlyList<LoadedPlugin> plugins)
     {
         _http = Pick(plugins, TransportKind.Http, p => p.Http);
+        if (_http?.Transport is IHttpTransportDecorator decorator)
+        {
+            // A recorder and the like forward to the next plugin that serves HTTP.
+            var inner = plugins.FirstOrDefault(p => p.Http is not null && !string.Equals(p.Name, _http.PluginName, StringComparison.OrdinalIgnoreCase));
+            decorator.SetInner(inner?.Http);
+        }
+
         _webSocketClient = Pick(plugins, TransportKind.WebSocketClient, p => p.WebSocketClient);
         _webSocketServer = Pick(plugins, TransportKind.WebSocketServer, p => p.WebSocketServer);
         foreach (var (kind, pinned) in _pinned)

@@ -138,7 +138,7 @@ internal sealed class HttpBinder : IScriptModule
             var entry = script.Scope.Ledger.Add(
                 ResourceKind.PendingRequest,
                 pluginName,
-                () => $"{spec.Method} {spec.Url} ({(DateTimeOffset.UtcNow - started).TotalSeconds:0.0} s)",
+                () => $"{spec.Method} {spec.Url}",
                 async reason =>
                 {
                     await cancel.CancelAsync().ConfigureAwait(false);

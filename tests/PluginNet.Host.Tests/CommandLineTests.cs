@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using PluginNet.TestSupport;
+
+namespace PluginNet.Host.Tests;
+
+/// <summary>The real <c>pluginnet run</c> process: exit codes, output streams, signals.</summary>
+public class CommandLineTests
+{
+    [Fact]
+    public async Task Run_ScriptUnloadsItself_ExitsZeroWithPrintOnStdoutAndLogOnStderr()
+    {
+        var script = LuaScripts.Write("""
+            print("to stdout")
+            log.warn("to stderr")
+            event.on("frame_update", function(e) if e.frame == 3 then script.unload() end end)
+            """);
+
+        var (code, stdout, stderr) = await RunAsync($"run \"{script}\"");
+
+        Assert.Equal(0, code);
+        Assert.Equal("to stdout", stdout.Trim());
+        Assert.Contains("[warn] ", stderr);
+        Assert.Contains("to stderr", stderr);
+    }
+
+    [Fact]
+    public async Task Run_TimeoutRunsOut_UnloadsAndExits124()
+    {
+        var script = LuaScripts.Write("""event.on("script_unloaded", function() print("unloaded on timeout") end)""");
+
+        var (code, stdout, _) = await RunAsync($"run \"{script}\" --timeout 0.5");
+
+        Assert.Equal(124, code);
+        Assert.Equal("unloaded on timeout", stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Run_Sigint_UnloadsGracefullyAndExits130()
+    {
+        var script = LuaScripts.Write("""
+            print("ready")
+            event.on("script_unloaded", function() print("unloaded on signal") end)
+            """);
+        using var process = Start($"run \"{script}\" --timeout 60");
+        var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("ready", ready);
+
+        using (var kill = Process.Start("kill", $"-INT {process.Id}"))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var rest = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(130, process.ExitCode);
+        Assert.Equal("unloaded on signal", rest.Trim());
+    }
+
+    [Theory]
+    [InlineData("run", 2)]
+    [InlineData("run x.lua --fps -3", 2)]
+    [InlineData("run /no/such/script.lua --timeout 5", 1)]
+    public async Task Run_BadInvocation_ExitsNonZero(string arguments, int expected)
+    {
+        var (code, _, stderr) = await RunAsync(arguments);
+
+        Assert.Equal(expected, code);
+        Assert.NotEmpty(stderr.Trim());
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string arguments)
+    {
+        using var process = Start(arguments);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static Process Start(string arguments)
+    {
+        var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "pluginnet.dll")}\" {arguments} --plugins \"{RepoPaths.PluginsJson}\"")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = LuaScripts.NewFolder(),
+        };
+        return Process.Start(info)!;
+    }
+}

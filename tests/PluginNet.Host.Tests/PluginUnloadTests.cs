@@ -1,0 +1,122 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using PluginNet.Host.Plugins;
+using PluginNet.TestSupport;
+using Xunit.Abstractions;
+
+namespace PluginNet.Host.Tests;
+
+/// <summary>Plugins unloaded and loaded while scripts run, proven by the load context being collected.</summary>
+public class PluginUnloadTests(ITestOutputHelper log)
+{
+    [Fact]
+    public async Task UnloadPlugin_PendingRequest_CallbackToldAndContextCollected()
+    {
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestHttpServer.StartAsync(app =>
+        {
+            app.Map("/fast", context => context.Response.WriteAsync("fast"));
+            app.Map("/hang", async context =>
+            {
+                arrived.TrySetResult();
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            });
+        });
+        var script = LuaScripts.Write($$"""
+            net.http:get("{{server.Url("/fast")}}", function(r)
+              print("fast", r.body)
+              net.http:get("{{server.Url("/hang")}}", function(r2) print("hang", r2.ok, r2.error) end)
+            end)
+            """);
+        await using var runner = await EngineRunner.StartAsync([script]);
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var context = await UnloadAsync(runner, "Http");
+        await runner.Output.WaitForPrintAsync(p => p.StartsWith("hang", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+
+        Assert.Equal("hang\tfalse\tthe http transport (plugin 'Http') was unloaded before the response arrived", runner.Output.Prints[1]);
+        Assert.True(await CollectedAsync(context), "the Http plugin's load context is still alive after unload");
+    }
+
+    [Fact]
+    public async Task UnloadPlugin_ThenCalls_RaiseClearErrorUntilLoadedAgain()
+    {
+        await using var server = await TestHttpServer.StartAsync(app => app.Map("/x", context => context.Response.WriteAsync("x")));
+        var script = LuaScripts.Write($$"""
+            event.on("try", function(tag)
+              local ok, err = pcall(function()
+                net.http:get("{{server.Url("/x")}}", function(r) print(tag, r.body) end)
+              end)
+              if not ok then print(tag, err) end
+            end)
+            """);
+        await using var runner = await EngineRunner.StartAsync([script]);
+
+        await UnloadAsync(runner, "Http");
+        await runner.InvokeAsync(e => e.FireEvent("try", "without"));
+        await runner.InvokeAsync(e => Assert.NotNull(e.LoadPlugin(e.Config!.Plugins.Single(p => p.Name == "Http"))));
+        await runner.InvokeAsync(e => e.FireEvent("try", "with"));
+        await runner.Output.WaitForPrintAsync(p => p.StartsWith("with\t", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+
+        Assert.Contains(runner.Output.Prints, p => p.StartsWith("without", StringComparison.Ordinal) && p.Contains("net.http:get: no plugin provides the http transport"));
+        Assert.Contains("with\tx", runner.Output.Prints);
+    }
+
+    [Fact]
+    public async Task UnloadReload_HundredCyclesWithAScript_CollectedEveryTime()
+    {
+        await using var server = await TestHttpServer.StartAsync(app => app.Map("/n", context => context.Response.WriteAsync("n")));
+        var script = LuaScripts.Write($$"""
+            event.on("hit", function(i) net.http:get("{{server.Url("/n")}}", function(r) print("hit " .. i .. " " .. r.body) end) end)
+            """);
+        await using var runner = await EngineRunner.StartAsync([script]);
+        var entry = PluginConfig.Load(RepoPaths.PluginsJson).Plugins.Single(p => p.Name == "Http");
+        var before = Measure();
+
+        const int cycles = 100;
+        var collected = 0;
+        for (var i = 1; i <= cycles; i++)
+        {
+            var index = i;
+            await runner.InvokeAsync(e => e.FireEvent("hit", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await runner.Output.WaitForPrintAsync(p => p == $"hit {index} n", TimeSpan.FromSeconds(10));
+            var context = await UnloadAsync(runner, "Http");
+            collected += await CollectedAsync(context) ? 1 : 0;
+            await runner.InvokeAsync(e => Assert.NotNull(e.LoadPlugin(entry)));
+        }
+
+        var after = Measure();
+        log.WriteLine($"{cycles} unload/reload cycles of Http: collected {collected}; managed heap {before.Heap / 1048576.0:0.0} -> {after.Heap / 1048576.0:0.0} MB; threads {before.Threads} -> {after.Threads}");
+        Assert.Equal(cycles, collected);
+        Assert.InRange(after.Threads, 0, before.Threads + 8);
+    }
+
+    private static async Task<WeakReference> UnloadAsync(EngineRunner runner, string plugin)
+    {
+        Task<WeakReference>? unloading = null;
+        await runner.InvokeAsync(e => unloading = e.UnloadPluginAsync(plugin));
+        return await unloading!.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task<bool> CollectedAsync(WeakReference context)
+    {
+        for (var i = 0; i < 20 && context.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            await Task.Delay(10);
+        }
+
+        return !context.IsAlive;
+    }
+
+    private static (long Heap, int Threads) Measure()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return (GC.GetGCMemoryInfo().HeapSizeBytes, System.Diagnostics.Process.GetCurrentProcess().Threads.Count);
+    }
+}
