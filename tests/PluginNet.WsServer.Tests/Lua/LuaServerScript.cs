@@ -12,7 +12,7 @@ namespace PluginNet.WsServer.Tests.Lua;
 internal sealed class LuaServerScript : IAsyncDisposable
 {
     // Commands: "bcast:X", "echo:X", "kick:CODE:REASON", "kick", "count", "close", "unload";
-    // anything else is printed as "bytes N HEX" (binary-safe).
+    // anything else is printed as "bytes N HEX" (binary-safe). The host event "status" prints the server's state.
     public const string Script = """
         local srv
         srv = net.ws_server:listen(0, {
@@ -42,6 +42,10 @@ internal sealed class LuaServerScript : IAsyncDisposable
             print("bytes " .. #msg .. " " .. msg:gsub(".", function(b) return string.format("%02x", b:byte()) end))
           end,
         })
+        event.on("status", function()
+          print("status open=" .. tostring(srv:is_open()) .. " count=" .. srv:client_count()
+            .. " send=" .. tostring(srv:send(1, "x")))
+        end)
         print("port=" .. srv.port .. " id=" .. srv.id)
         """;
 

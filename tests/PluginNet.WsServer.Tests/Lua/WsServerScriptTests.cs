@@ -235,4 +235,34 @@ public sealed class WsServerScriptTests
         Assert.StartsWith($"error {id} ", lines[0]);
         socket.Dispose();
     }
+
+    [Fact]
+    public async Task UnloadPlugin_WhileServing_ClientsGet1001ScriptIsToldAndTheContextIsCollected()
+    {
+        await using var lua = await LuaServerScript.StartAsync();
+        var (socket, id) = await lua.ConnectAsync();
+        var close = socket.ReceiveCloseAsync();
+
+        Task<WeakReference>? unloading = null;
+        await lua.Runner.InvokeAsync(e => unloading = e.UnloadPluginAsync("WsServer"));
+        var context = await unloading!.WaitAsync(TestTimeouts.Event);
+
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, (await close).Status);
+        await lua.WaitForPrintAsync($"close {id} 1001 server closing");
+        await lua.Runner.InvokeAsync(e => e.FireEvent("status"));
+        await lua.WaitForPrintAsync("status open=false count=0 send=false");
+        await using (ServerHarness.Start(ServerHarness.Request(port: lua.Port)))
+        {
+            // The port is free again.
+        }
+
+        for (var i = 0; context.IsAlive && i < 20; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(context.IsAlive, "the WsServer plugin's load context is still alive after its unload");
+        socket.Dispose();
+    }
 }
