@@ -75,7 +75,8 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ServerSettings.ShutdownTimeout);
 
-        // The default console lifetime would hook SIGINT/SIGTERM and stop this server behind the host's back.
+        // The default console lifetime would register SIGINT/SIGTERM/SIGQUIT handlers and a process-exit
+        // hook for every server; signals and shutdown belong to the host, which closes servers itself.
         builder.Services.AddSingleton<IHostLifetime>(new PassiveHostLifetime());
 
         var app = builder.Build();

@@ -86,6 +86,13 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a signal (e.g. <c>TERM</c>) to this process only, by its id.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Waits (bounded) for the process to exit and returns its exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
     {
