@@ -18,6 +18,18 @@ public sealed record EngineOptions
     /// </summary>
     public TimeSpan CallbackBudget { get; init; } = TimeSpan.FromMilliseconds(4);
 
+    /// <summary>
+    /// How long one callback (or a script's top-level code) may run before it is aborted with an error
+    /// naming the script and line, so an endless loop cannot freeze the menu thread. Default 250 ms.
+    /// </summary>
+    public TimeSpan CallbackTimeLimit { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// HTTP requests one script may have on the wire at once; more are queued in order (never
+    /// dropped) and sent as earlier ones finish, so one script cannot starve the others. Default 16.
+    /// </summary>
+    public int MaxConcurrentRequestsPerScript { get; init; } = 16;
+
     /// <summary>Default HTTP timeout when a script gives none. The seed says 10 seconds.</summary>
     public TimeSpan DefaultHttpTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

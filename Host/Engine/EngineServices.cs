@@ -9,9 +9,11 @@ namespace PluginNet.Host.Engine;
 /// <param name="Output">Print and log.</param>
 /// <param name="Options">Engine settings.</param>
 /// <param name="AllowedOrigins">Extra WebSocket server origins from <c>plugins.json</c>.</param>
+/// <param name="Permissions">What each script may reach, from <c>plugins.json</c>.</param>
 internal sealed record EngineServices(
     MenuThreadDispatcher Dispatcher,
     TransportRegistry Transports,
     IScriptOutput Output,
     EngineOptions Options,
-    Func<IReadOnlyList<string>> AllowedOrigins);
+    Func<IReadOnlyList<string>> AllowedOrigins,
+    Func<NetPermissions> Permissions);

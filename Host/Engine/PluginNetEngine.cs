@@ -34,7 +34,8 @@ public sealed class PluginNetEngine : IAsyncDisposable
     {
         Options = options ?? new EngineOptions();
         Plugins = new PluginManager(Options.Output);
-        _services = new EngineServices(Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? []);
+        _services = new EngineServices(
+            Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? [], () => _config?.Permissions ?? NetPermissions.AllowAll);
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
     }
@@ -384,6 +385,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
         new JsonModule(),
         new NetModule(),
         new HttpBinder(),
+        new WsBinder(),
         new WsServerBinder(),
     ];
 
@@ -399,6 +401,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
         _frame++;
         foreach (var script in _scripts.ToList())
         {
+            script.FlushErrorSummaries();
             if (script.Scope.IsActive)
             {
                 script.Fire("frame_update", state =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using KeraLua;
@@ -21,7 +22,10 @@ internal sealed class ScriptRuntime : IDisposable
     private int _tracebackRef;
     private int _utilRef;
     private int _fireRef;
+    private readonly ErrorStorm _errors = new(TimeSpan.FromSeconds(5));
     private bool _disposed;
+
+    private static readonly long StartTimestamp = Stopwatch.GetTimestamp();
 
     public ScriptRuntime(string scriptPath, EngineServices services)
     {
@@ -47,12 +51,22 @@ internal sealed class ScriptRuntime : IDisposable
     /// <summary>Sandbox, shared helpers and the modules every script has. Throws <see cref="ScriptException"/> on a glue failure.</summary>
     public void InstallBaseModules(Func<LuaState, int> unload)
     {
-        RunGlue("sandbox", 0, 1);
+        RunGlue("sandbox", 0, 3); // traceback, sethook, getinfo
+        State.PushCopy(-3);
         _tracebackRef = State.Ref(LuaRegistry.Index);
 
-        PushRawTable(new() { ["report_error"] = ReportErrorFromLua });
-        PushRef(_tracebackRef);
-        RunGlue("prelude", 2, 1);
+        PushRawTable(new()
+        {
+            ["report_error"] = ReportErrorFromLua,
+            ["now"] = state =>
+            {
+                state.PushNumber(Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds);
+                return 1;
+            },
+        });
+        State.Insert(-4); // raw, traceback, sethook, getinfo
+        State.PushNumber(Services.Options.CallbackTimeLimit.TotalMilliseconds);
+        RunGlue("prelude", 5, 1);
         _utilRef = State.Ref(LuaRegistry.Index);
 
         PushRawTable(new() { ["unload"] = unload });
@@ -120,7 +134,9 @@ internal sealed class ScriptRuntime : IDisposable
         }
 
         var top = State.GetTop();
-        PushRef(_tracebackRef);
+        PushRef(_utilRef);
+        State.GetField(-1, "call");
+        State.PushText("loading the script");
         if (State.LoadBuffer(chunk, "@" + ScriptPath, "t") != LuaStatus.OK)
         {
             Services.Output.Log(LogLevel.Error, Scope.Name, $"syntax error: {PopMessage()}");
@@ -128,16 +144,10 @@ internal sealed class ScriptRuntime : IDisposable
             return false;
         }
 
-        var status = State.PCall(0, 0, top + 1);
-        if (status != LuaStatus.OK)
-        {
-            Services.Output.Log(LogLevel.Error, Scope.Name, $"error while loading: {PopMessage()}");
-            State.SetTop(top);
-            return false;
-        }
-
+        // util.call runs the chunk under the runaway guard and reports an error with its traceback.
+        var ran = State.PCall(2, 1, 0) == LuaStatus.OK && State.ToBoolean(-1);
         State.SetTop(top);
-        return true;
+        return ran;
     }
 
     /// <summary>Fires an event to this script's handlers; <paramref name="pushArgument"/> pushes its one argument.</summary>
@@ -170,9 +180,27 @@ internal sealed class ScriptRuntime : IDisposable
         State.SetTop(top);
     }
 
-    /// <summary>Logs a failed callback with the script's name; the message carries file:line and traceback.</summary>
-    public void ReportError(string where, string message) =>
-        Services.Output.Log(LogLevel.Error, Scope.Name, $"error in {where}: {message}");
+    /// <summary>
+    /// Logs a failed callback with the script's name; the message carries file:line and traceback.
+    /// The same error again within the storm window is counted instead of logged (see <see cref="ErrorStorm"/>).
+    /// </summary>
+    public void ReportError(string where, string message)
+    {
+        var text = $"error in {where}: {message}";
+        if (_errors.ShouldLog(text, DateTime.UtcNow))
+        {
+            Services.Output.Log(LogLevel.Error, Scope.Name, text);
+        }
+    }
+
+    /// <summary>Logs how often suppressed errors repeated. Called once per frame.</summary>
+    public void FlushErrorSummaries()
+    {
+        foreach (var summary in _errors.TakeSummaries(DateTime.UtcNow, force: _disposed))
+        {
+            Services.Output.Log(LogLevel.Error, Scope.Name, summary);
+        }
+    }
 
     public void Dispose()
     {
@@ -182,6 +210,7 @@ internal sealed class ScriptRuntime : IDisposable
         }
 
         _disposed = true;
+        FlushErrorSummaries();
         _lua.Dispose();
         _pinned.Clear();
     }

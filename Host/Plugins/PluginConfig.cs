@@ -7,11 +7,13 @@ namespace PluginNet.Host.Plugins;
 /// <param name="Plugins">Plugins to load at start-up, in order.</param>
 /// <param name="Transports">Chosen plugin per transport; a transport not named goes to the first plugin that serves it.</param>
 /// <param name="AllowedOrigins">Extra WebSocket server origins accepted besides none, null and localhost.</param>
+/// <param name="Permissions">What each script may reach over the network.</param>
 public sealed record PluginConfig(
     string FilePath,
     IReadOnlyList<PluginEntry> Plugins,
     IReadOnlyDictionary<TransportKind, string> Transports,
-    IReadOnlyList<string> AllowedOrigins)
+    IReadOnlyList<string> AllowedOrigins,
+    NetPermissions Permissions)
 {
     /// <summary>The folder plugin paths are relative to.</summary>
     public string BaseDirectory => Path.GetDirectoryName(FilePath)!;

@@ -5,7 +5,8 @@ namespace PluginNet.Host.Plugins;
 /// <summary>Turns the JSON of <c>plugins.json</c> into a <see cref="PluginConfig"/>, field by field, with precise errors.</summary>
 internal sealed class PluginConfigReader(string filePath)
 {
-    private static readonly string[] TopLevelFields = ["plugins", "transports", "ws_server", "$schema", "comment"];
+    private static readonly string[] TopLevelFields = ["plugins", "transports", "ws_server", "permissions", "$schema", "comment"];
+    private static readonly string[] RuleFields = ["http", "ws", "listen"];
 
     public PluginConfig Read(JsonElement root)
     {
@@ -18,14 +19,14 @@ internal sealed class PluginConfigReader(string filePath)
         {
             if (!TopLevelFields.Contains(property.Name))
             {
-                throw Fail(property.Name, $"unknown field (expected one of: {string.Join(", ", TopLevelFields[..3])})");
+                throw Fail(property.Name, $"unknown field (expected one of: {string.Join(", ", TopLevelFields[..4])})");
             }
         }
 
         var plugins = ReadPlugins(root);
         var transports = ReadTransports(root, plugins);
         var origins = ReadAllowedOrigins(root);
-        return new PluginConfig(filePath, plugins, transports, origins);
+        return new PluginConfig(filePath, plugins, transports, origins, ReadPermissions(root));
     }
 
     private List<PluginEntry> ReadPlugins(JsonElement root)
@@ -172,6 +173,87 @@ internal sealed class PluginConfigReader(string filePath)
         }
 
         return origins;
+    }
+
+    private NetPermissions ReadPermissions(JsonElement root)
+    {
+        if (!root.TryGetProperty("permissions", out var section))
+        {
+            return NetPermissions.AllowAll;
+        }
+
+        if (section.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail("permissions", $"must be an object with \"default\" and/or \"scripts\", not {Describe(section)}");
+        }
+
+        var defaults = section.TryGetProperty("default", out var d) ? ReadRules(d, "permissions.default") : ScriptPermissions.AllowAll;
+        var scripts = new Dictionary<string, ScriptPermissions>(StringComparer.OrdinalIgnoreCase);
+        if (section.TryGetProperty("scripts", out var perScript))
+        {
+            if (perScript.ValueKind != JsonValueKind.Object)
+            {
+                throw Fail("permissions.scripts", $"must map script file names to rules, not {Describe(perScript)}");
+            }
+
+            foreach (var script in perScript.EnumerateObject())
+            {
+                scripts[script.Name] = ReadRules(script.Value, $"permissions.scripts.{script.Name}");
+            }
+        }
+
+        foreach (var field in section.EnumerateObject().Where(f => f.Name is not ("default" or "scripts")))
+        {
+            throw Fail($"permissions.{field.Name}", "unknown field (expected default or scripts)");
+        }
+
+        return new NetPermissions(defaults, scripts);
+    }
+
+    // { "http": ["api.example.com", "*.example.com"], "ws": [], "listen": [8080] }; a missing field allows all.
+    private ScriptPermissions ReadRules(JsonElement rules, string at)
+    {
+        if (rules.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail(at, $"must be an object such as {{ \"http\": [\"api.example.com\"], \"ws\": [], \"listen\": [8080] }}, not {Describe(rules)}");
+        }
+
+        foreach (var field in rules.EnumerateObject().Where(f => !RuleFields.Contains(f.Name)))
+        {
+            throw Fail($"{at}.{field.Name}", "unknown field (expected http, ws or listen)");
+        }
+
+        return new ScriptPermissions(ReadHosts(rules, at, "http"), ReadHosts(rules, at, "ws"), ReadPorts(rules, at));
+    }
+
+    private List<string>? ReadHosts(JsonElement rules, string at, string field)
+    {
+        if (!rules.TryGetProperty(field, out var list))
+        {
+            return null;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(h => h.ValueKind != JsonValueKind.String))
+        {
+            throw Fail($"{at}.{field}", $"must be an array of host names such as [\"api.example.com\", \"*.example.com\"] ([] denies all), not {Describe(list)}");
+        }
+
+        return [.. list.EnumerateArray().Select(h => h.GetString()!)];
+    }
+
+    private List<int>? ReadPorts(JsonElement rules, string at)
+    {
+        if (!rules.TryGetProperty("listen", out var list))
+        {
+            return null;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.Number || !p.TryGetInt32(out var n) || n is < 1 or > 65535))
+        {
+            throw Fail($"{at}.listen", $"must be an array of ports (1-65535) such as [8080] ([] denies all), not {Describe(list)}");
+        }
+
+        return [.. list.EnumerateArray().Select(p => p.GetInt32())];
     }
 
     private string RequiredString(JsonElement item, string at, string field)

@@ -101,7 +101,15 @@ public sealed class PluginManager
                 return null;
             }
 
-            Configure(plugin, entry);
+            try
+            {
+                Configure(plugin, entry);
+            }
+            catch
+            {
+                container.Dispose();
+                throw;
+            }
 
             problem = string.Empty;
             return plugin;

@@ -72,18 +72,30 @@ public sealed class TransportRegistry
     public void Rebuild(IReadOnlyList<LoadedPlugin> plugins)
     {
         _http = Pick(plugins, TransportKind.Http, p => p.Http);
-        if (_http?.Transport is IHttpTransportDecorator decorator)
-        {
-            // A recorder and the like forward to the next plugin that serves HTTP.
-            var inner = plugins.FirstOrDefault(p => p.Http is not null && !string.Equals(p.Name, _http.PluginName, StringComparison.OrdinalIgnoreCase));
-            decorator.SetInner(inner?.Http);
-        }
+        WireDecorators(plugins);
 
         _webSocketClient = Pick(plugins, TransportKind.WebSocketClient, p => p.WebSocketClient);
         _webSocketServer = Pick(plugins, TransportKind.WebSocketServer, p => p.WebSocketServer);
         foreach (var (kind, pinned) in _pinned)
         {
             Apply(kind, pinned.Key, pinned.Value);
+        }
+    }
+
+    // The serving recorder (or other decorator) forwards to the next plugin that serves HTTP; every
+    // other decorator lets go of its inner transport, so it never pins an unloaded plugin.
+    private void WireDecorators(IReadOnlyList<LoadedPlugin> plugins)
+    {
+        foreach (var plugin in plugins)
+        {
+            if (plugin.Http is not IHttpTransportDecorator decorator)
+            {
+                continue;
+            }
+
+            var serving = ReferenceEquals(plugin.Http, _http?.Transport);
+            var inner = serving ? plugins.FirstOrDefault(p => p.Http is not null && p != plugin)?.Http : null;
+            decorator.SetInner(inner);
         }
     }
 

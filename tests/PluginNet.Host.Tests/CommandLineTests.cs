@@ -56,6 +56,56 @@ public class CommandLineTests
         Assert.Equal("unloaded on signal", rest.Trim());
     }
 
+    [Fact]
+    public async Task Console_Commands_ListUnloadAndQuit()
+    {
+        var script = LuaScripts.Write("""
+            print("ready")
+            event.on("script_unloaded", function(e) print("heard unload") end)
+            """, $"console-{Guid.NewGuid():N}.lua");
+        using var process = Start($"run \"{script}\" --timeout 60", redirectInput: true);
+        Assert.Equal("ready", await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        await process.StandardInput.WriteLineAsync("scripts");
+        await process.StandardInput.WriteLineAsync("plugins");
+        await process.StandardInput.WriteLineAsync("status");
+        await process.StandardInput.WriteLineAsync("bogus");
+        await process.StandardInput.WriteLineAsync($"unload {script}");
+        process.StandardInput.Close(); // end of input is not an error
+        var rest = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains($"# {script}", rest);
+        Assert.Contains("# net.http -> Http", rest);
+        Assert.Contains($"# {script}: no open resources", rest);
+        Assert.Contains("# unknown command 'bogus'; type help", rest);
+        Assert.Contains("heard unload", rest);
+        Assert.Equal(0, process.ExitCode); // the last script unloaded: the run is over
+    }
+
+    [Fact]
+    public async Task Watch_ScriptFileChanges_ReloadedWithScriptUnloadedFirst()
+    {
+        var script = LuaScripts.Write("""
+            print("version 1")
+            event.on("script_unloaded", function() print("unloading version 1") end)
+            """, $"watched-{Guid.NewGuid():N}.lua");
+        using var process = Start($"run \"{script}\" --watch --timeout 60");
+        Assert.Equal("version 1", await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        await File.WriteAllTextAsync(script, "print(\"version 2\") script.unload()");
+        var unloading = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var reloaded = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        using (var kill = Process.Start("kill", $"-TERM {process.Id}"))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(("unloading version 1", "version 2"), (unloading, reloaded));
+        Assert.Equal(143, process.ExitCode); // --watch keeps running with no script until stopped
+    }
+
     [Theory]
     [InlineData("run", 2)]
     [InlineData("run x.lua --fps -3", 2)]
@@ -77,12 +127,13 @@ public class CommandLineTests
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static Process Start(string arguments)
+    private static Process Start(string arguments, bool redirectInput = false)
     {
         var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "pluginnet.dll")}\" {arguments} --plugins \"{RepoPaths.PluginsJson}\"")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
             WorkingDirectory = LuaScripts.NewFolder(),
         };

@@ -63,15 +63,31 @@ public class PluginUnloadTests(ITestOutputHelper log)
         Assert.Contains("with\tx", runner.Output.Prints);
     }
 
-    [Fact]
-    public async Task UnloadReload_HundredCyclesWithAScript_CollectedEveryTime()
+    [Theory]
+    [InlineData("Http")]
+    [InlineData("WsClient")]
+    public async Task UnloadReload_HundredCyclesWithAScript_CollectedEveryTime(string pluginName)
     {
-        await using var server = await TestHttpServer.StartAsync(app => app.Map("/n", context => context.Response.WriteAsync("n")));
+        await using var server = await TestHttpServer.StartAsync(app =>
+        {
+            app.Map("/n", context => context.Response.WriteAsync("n"));
+            TestHttpServer.MapEcho(app, "/echo");
+        });
+        // Each cycle the script really uses the plugin: an HTTP GET, or a WebSocket echo.
         var script = LuaScripts.Write($$"""
-            event.on("hit", function(i) net.http:get("{{server.Url("/n")}}", function(r) print("hit " .. i .. " " .. r.body) end) end)
+            event.on("hit", function(i)
+              if "{{pluginName}}" == "Http" then
+                net.http:get("{{server.Url("/n")}}", function(r) print("hit " .. i .. " " .. r.body) end)
+              else
+                net.ws:connect("{{server.WebSocketUrl("/echo")}}", {
+                  on_open = function(id) net.ws:send(id, "n") end,
+                  on_message = function(id, msg) print("hit " .. i .. " " .. msg) net.ws:close(id) end,
+                })
+              end
+            end)
             """);
         await using var runner = await EngineRunner.StartAsync([script]);
-        var entry = PluginConfig.Load(RepoPaths.PluginsJson).Plugins.Single(p => p.Name == "Http");
+        var entry = PluginConfig.Load(RepoPaths.PluginsJson).Plugins.Single(p => p.Name == pluginName);
         var before = Measure();
 
         const int cycles = 100;
@@ -81,15 +97,35 @@ public class PluginUnloadTests(ITestOutputHelper log)
             var index = i;
             await runner.InvokeAsync(e => e.FireEvent("hit", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             await runner.Output.WaitForPrintAsync(p => p == $"hit {index} n", TimeSpan.FromSeconds(10));
-            var context = await UnloadAsync(runner, "Http");
+            var context = await UnloadAsync(runner, pluginName);
             collected += await CollectedAsync(context) ? 1 : 0;
             await runner.InvokeAsync(e => Assert.NotNull(e.LoadPlugin(entry)));
         }
 
         var after = Measure();
-        log.WriteLine($"{cycles} unload/reload cycles of Http: collected {collected}; managed heap {before.Heap / 1048576.0:0.0} -> {after.Heap / 1048576.0:0.0} MB; threads {before.Threads} -> {after.Threads}");
+        log.WriteLine($"{cycles} unload/reload cycles of {pluginName}: collected {collected}; managed heap {before.Heap / 1048576.0:0.0} -> {after.Heap / 1048576.0:0.0} MB; threads {before.Threads} -> {after.Threads}");
         Assert.Equal(cycles, collected);
         Assert.InRange(after.Threads, 0, before.Threads + 8);
+    }
+
+    [Fact]
+    public async Task UnloadPlugin_OpenWebSocket_ScriptHearsOnClose1001AndContextCollected()
+    {
+        await using var server = await TestHttpServer.StartAsync(app => TestHttpServer.MapEcho(app, "/echo"));
+        var script = LuaScripts.Write($$"""
+            net.ws:connect("{{server.WebSocketUrl("/echo")}}", {
+              on_open = function(id) print("open") end,
+              on_close = function(id, code, reason) print("close", code, reason) end,
+            })
+            """);
+        await using var runner = await EngineRunner.StartAsync([script]);
+        await runner.Output.WaitForPrintAsync(p => p == "open", TimeSpan.FromSeconds(10));
+
+        var context = await UnloadAsync(runner, "WsClient");
+        await runner.Output.WaitForPrintAsync(p => p.StartsWith("close", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+
+        Assert.StartsWith("close\t1001\t", runner.Output.Prints[1]);
+        Assert.True(await CollectedAsync(context), "the WsClient plugin's load context is still alive after unload");
     }
 
     private static async Task<WeakReference> UnloadAsync(EngineRunner runner, string plugin)

@@ -30,11 +30,39 @@ public sealed class TestHttpServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
+        app.UseWebSockets();
         map(app);
         await app.StartAsync();
         var address = app.Urls.First();
         return new TestHttpServer(app, new Uri(address).Port);
     }
+
+    /// <summary>The ws:// URL of <paramref name="path"/> on this server.</summary>
+    public string WebSocketUrl(string path) => "ws" + BaseUrl[4..] + path;
+
+    /// <summary>Maps <paramref name="path"/> to a WebSocket endpoint that echoes every message back as text.</summary>
+    public static void MapEcho(WebApplication app, string path) => app.Map(path, async context =>
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+            if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+                return;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), System.Net.WebSockets.WebSocketMessageType.Text, received.EndOfMessage, context.RequestAborted);
+        }
+    });
 
     /// <summary>A URL on this server.</summary>
     public string Url(string path) => BaseUrl + path;

@@ -1,8 +1,9 @@
 -- Helpers shared by the glue of every module: argument checks worded like Lua's own
 -- ("bad argument #1 to 'get' (string expected, got number)") and protected calls into script
 -- callbacks, whose failures are reported with a traceback instead of stopping the host.
-local raw, traceback = ...
+local raw, traceback, sethook, getinfo, limit_ms = ...
 local type, error, format, xpcall, tostring = type, error, string.format, xpcall, tostring
+local now = raw.now
 
 local util = {}
 
@@ -31,16 +32,74 @@ function util.check_self(self, expected, fname, display, level)
   end
 end
 
+-- The runaway guard. While a callback runs, a count hook checks the clock every few thousand
+-- instructions; past the deadline it raises `abort`, which the wrapped pcall/xpcall below refuse
+-- to swallow, so `while true do pcall(...) end` cannot keep the menu thread either.
+local abort = setmetatable({ message = "" }, { __tostring = function(a) return a.message end })
+local deadline = nil
+
+local function guard()
+  if deadline ~= nil and now() > deadline then
+    local where = getinfo(2, "Sl")
+    local at = where and where.currentline and where.currentline > 0
+      and (where.short_src .. ":" .. where.currentline .. ": ") or ""
+    abort.message = format("%scallback aborted: still running after %d ms (an endless loop?)", at, limit_ms)
+    error(abort, 0)
+  end
+end
+
+local HOOK_EVERY = 1000
+sethook(guard, "", HOOK_EVERY)
+
+local cocreate, pcall_, xpcall_, pack, unpack = coroutine.create, pcall, xpcall, table.pack, table.unpack
+
+local function rethrow_abort(results)
+  if not results[1] and results[2] == abort then
+    error(abort, 0)
+  end
+  return unpack(results, 1, results.n)
+end
+
+pcall = function(...) return rethrow_abort(pack(pcall_(...))) end
+xpcall = function(f, handler, ...) return rethrow_abort(pack(xpcall_(f, function(e)
+  if e == abort then return abort end
+  return handler(e)
+end, ...))) end
+
+-- Coroutines are threads of their own for hooks: each new one gets the guard too.
+coroutine.create = function(f)
+  local co = cocreate(f)
+  sethook(co, guard, "", HOOK_EVERY)
+  return co
+end
+coroutine.wrap = function(f)
+  local co = coroutine.create(f)
+  return function(...)
+    local results = pack(coroutine.resume(co, ...))
+    if results[1] then
+      return unpack(results, 2, results.n)
+    end
+    error(results[2], 0)
+  end
+end
+
 local function with_traceback(err)
   return traceback(tostring(err), 2)
 end
 
--- Calls a script callback; a failure is logged with its traceback and the host goes on.
+-- Calls a script callback under the runaway guard; a failure is logged with its traceback and the
+-- host goes on. Returns true when the callback finished without error.
 function util.call(where, fn, ...)
-  local ok, err = xpcall(fn, with_traceback, ...)
+  local outer = deadline
+  if outer == nil then
+    deadline = now() + limit_ms
+  end
+  local ok, err = xpcall_(fn, with_traceback, ...)
+  deadline = outer
   if not ok then
     raw.report_error(where, err)
   end
+  return ok
 end
 
 return util

@@ -1,7 +1,7 @@
 -- Removes what a modder's script must not reach: the .NET bridge, the process, native code and
--- precompiled bytecode. Runs first, before any script code; gets the traceback function it keeps
--- for the glue and returns it.
-local traceback = debug.traceback
+-- precompiled bytecode. Runs first, before any script code; returns the few debug functions the
+-- glue keeps for itself (tracebacks and the runaway guard) before `debug` goes away.
+local traceback, sethook, getinfo = debug.traceback, debug.sethook, debug.getinfo
 
 luanet = nil
 import = nil
@@ -41,4 +41,4 @@ _G.dofile = function(file)
   return chunk()
 end
 
-return traceback
+return traceback, sethook, getinfo

@@ -16,8 +16,11 @@ internal sealed class HttpBinder : IScriptModule
 
     private sealed class Binding(ScriptRuntime script)
     {
+        private readonly Lock _gate = new();
+        private readonly Queue<Action> _waiting = new();
         private int _deliverRef;
         private long _nextId;
+        private int _inFlight;
 
         public void Install()
         {
@@ -64,6 +67,12 @@ internal sealed class HttpBinder : IScriptModule
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
                 refusal = $"refused: '{url}' is not an absolute http:// or https:// URL";
+                return null;
+            }
+
+            if (script.Services.Permissions().For(script.ScriptPath).CheckHttp(uri) is { } denied)
+            {
+                refusal = denied;
                 return null;
             }
 
@@ -148,7 +157,34 @@ internal sealed class HttpBinder : IScriptModule
                         script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, failure));
                     }
                 });
-            _ = RunAsync(id, transport, spec, cancel, entry);
+            void Begin() => _ = RunAsync(id, transport, spec, cancel, entry);
+            lock (_gate)
+            {
+                if (_inFlight >= script.Services.Options.MaxConcurrentRequestsPerScript)
+                {
+                    _waiting.Enqueue(Begin); // sent, in order, when an earlier request finishes
+                    return;
+                }
+
+                _inFlight++;
+            }
+
+            Begin();
+        }
+
+        // One request left the wire: the next queued one takes its place.
+        private void OnFinished()
+        {
+            Action? next;
+            lock (_gate)
+            {
+                if (!_waiting.TryDequeue(out next))
+                {
+                    _inFlight--;
+                }
+            }
+
+            next?.Invoke();
         }
 
         private async Task RunAsync(long id, IHttpTransport transport, HttpRequestSpec spec, CancellationTokenSource cancel, LedgerEntry entry)
@@ -156,6 +192,11 @@ internal sealed class HttpBinder : IScriptModule
             HttpResult result;
             try
             {
+                if (cancel.IsCancellationRequested)
+                {
+                    return; // released while it waited in the queue
+                }
+
                 result = await transport.SendAsync(spec, cancel.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -167,6 +208,10 @@ internal sealed class HttpBinder : IScriptModule
 #pragma warning restore CA1031
             {
                 result = HttpResult.Failure($"the http transport failed: {ex.GetType().Name}: {ex.Message}");
+            }
+            finally
+            {
+                OnFinished();
             }
 
             if (script.Scope.Ledger.Remove(entry))

@@ -1,0 +1,51 @@
+namespace PluginNet.Host.Lua;
+
+/// <summary>
+/// Keeps a callback that fails every frame from flooding the log: the first occurrence of an error
+/// is logged, identical ones within the window are only counted, and a summary line says how many.
+/// </summary>
+internal sealed class ErrorStorm(TimeSpan window)
+{
+    private const int MaxTracked = 64;
+    private readonly Dictionary<string, (DateTime First, int Repeats)> _recent = new(StringComparer.Ordinal);
+
+    /// <summary>True when <paramref name="message"/> should be logged now; false when it is a repeat to count.</summary>
+    public bool ShouldLog(string message, DateTime now)
+    {
+        if (_recent.TryGetValue(message, out var seen) && now - seen.First < window)
+        {
+            _recent[message] = (seen.First, seen.Repeats + 1);
+            return false;
+        }
+
+        if (_recent.Count >= MaxTracked)
+        {
+            _recent.Remove(_recent.MinBy(e => e.Value.First).Key);
+        }
+
+        _recent[message] = (now, 0);
+        return true;
+    }
+
+    /// <summary>Summary lines for errors whose window has passed (or all, when <paramref name="force"/>).</summary>
+    public List<string> TakeSummaries(DateTime now, bool force)
+    {
+        var lines = new List<string>();
+        foreach (var (message, (first, repeats)) in _recent.ToList())
+        {
+            if (!force && now - first < window)
+            {
+                continue;
+            }
+
+            _recent.Remove(message);
+            if (repeats > 0)
+            {
+                var firstLine = message.AsSpan()[..Math.Max(0, message.IndexOf('\n') is var n and >= 0 ? n : message.Length)].ToString();
+                lines.Add($"the error \"{firstLine}\" repeated {repeats} more time{(repeats == 1 ? "" : "s")} in {(now - first).TotalSeconds:0.#} s");
+            }
+        }
+
+        return lines;
+    }
+}

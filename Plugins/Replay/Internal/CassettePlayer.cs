@@ -1,0 +1,83 @@
+using PluginNet.Core.Transports;
+
+namespace PluginNet.Plugins.Replay.Internal;
+
+/// <summary>
+/// Replay mode: answers each request from the cassette folder, never from the network. The folder is
+/// read once, on the first request; the n-th identical request gets the n-th recording of it, and the
+/// last recording again once they run out.
+/// </summary>
+internal sealed class CassettePlayer : ICassetteMode
+{
+    private readonly string _folder;
+    private readonly Lazy<Task<CassetteIndex>> _index;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _served = new(StringComparer.Ordinal);
+
+    public CassettePlayer(string folder)
+    {
+        _folder = folder;
+        _index = new Lazy<Task<CassetteIndex>>(() => Task.Run(() => CassetteIndex.Load(folder)));
+    }
+
+    public Task<HttpResult> SendAsync(IHttpTransport? inner, HttpRequestSpec request, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<HttpResult>(cancellationToken);
+        }
+
+        // The ticket is taken here, on the menu thread in the order the script asked, not after an await.
+        var key = ExchangeKey.For(request.Method, request.Url, request.Body.Span);
+        int ticket;
+        lock (_gate)
+        {
+            _served.TryGetValue(key, out ticket);
+            _served[key] = ticket + 1;
+        }
+
+        return PlayAsync(request, key, ticket, _index.Value, cancellationToken);
+    }
+
+    private async Task<HttpResult> PlayAsync(HttpRequestSpec request, string key, int ticket, Task<CassetteIndex> loading, CancellationToken cancellationToken)
+    {
+        var index = await loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (index.Problem is { } problem)
+        {
+            return HttpResult.Failure(problem);
+        }
+
+        var exchange = index.Find(key, ticket);
+        if (exchange is null)
+        {
+            return HttpResult.Failure($"no recorded exchange for {request.Method} {request.Url.AbsoluteUri} in {_folder}; record it first with mode=record");
+        }
+
+        try
+        {
+            return await ServeAsync(exchange, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return HttpResult.Failure($"replaying {exchange.FileName} from {_folder} failed: {ex.Message}");
+        }
+    }
+
+    private static async Task<HttpResult> ServeAsync(RecordedExchange exchange, HttpRequestSpec request, CancellationToken cancellationToken)
+    {
+        // As the real transport does: a 2xx body goes to save_to_file, anything else to resp.body.
+        if (request.SaveToFile is { } target && exchange.Ok && exchange.Status is >= 200 and <= 299)
+        {
+            await FileTarget.WriteAsync(target, overwrite: true, exchange.Body.CopyToAsync, cancellationToken).ConfigureAwait(false);
+            return new HttpResult(exchange.Status, [], exchange.Error, exchange.Ok);
+        }
+
+        if (exchange.Body.Length > request.MaxBodyBytes)
+        {
+            return new HttpResult(exchange.Status, [], $"response body is larger than {request.MaxBodyBytes / (1024 * 1024)} MB; use save_to_file to stream it to disk", false);
+        }
+
+        var body = await exchange.Body.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        return new HttpResult(exchange.Status, body, exchange.Error, exchange.Ok);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Security.Authentication;
+
+namespace PluginNet.Plugins.WsClient.Internal;
+
+/// <summary>Turns connect and receive failures into short messages a modder can act on.</summary>
+internal static class FailureText
+{
+    /// <summary>Why a connect attempt failed, e.g. "connection refused" or "handshake rejected: HTTP 403".</summary>
+    public static string DescribeConnect(Exception exception, int httpStatus)
+    {
+        if (httpStatus != 0 && httpStatus != 101)
+        {
+            return $"handshake rejected: the server answered HTTP {httpStatus} instead of 101 Switching Protocols";
+        }
+
+        if (Find<SocketException>(exception) is { } socket)
+        {
+            return DescribeSocket(socket);
+        }
+
+        if (Find<AuthenticationException>(exception) is { } tls)
+        {
+            return $"TLS handshake failed: {Innermost(tls).Message}";
+        }
+
+        if (exception is WebSocketException { WebSocketErrorCode: WebSocketError.NotAWebSocket or WebSocketError.UnsupportedProtocol or WebSocketError.HeaderError } ws)
+        {
+            return $"handshake rejected: {ws.Message}";
+        }
+
+        if (Find<HttpRequestException>(exception) is { } http)
+        {
+            return Innermost(http).Message;
+        }
+
+        return Innermost(exception).Message;
+    }
+
+    /// <summary>Why an open connection failed.</summary>
+    public static string DescribeReceive(Exception exception)
+    {
+        if (Find<SocketException>(exception) is { } socket)
+        {
+            return $"connection lost: {DescribeSocket(socket)}";
+        }
+
+        return exception switch
+        {
+            WebSocketException { WebSocketErrorCode: WebSocketError.ConnectionClosedPrematurely } =>
+                "connection lost: the server dropped the connection without a close frame",
+            WebSocketException ws => $"protocol error: {ws.Message}",
+            IOException io => $"connection lost: {Innermost(io).Message}",
+            _ => $"connection failed: {Innermost(exception).Message}",
+        };
+    }
+
+    private static string DescribeSocket(SocketException socket) => socket.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => "connection refused",
+        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "host not found (DNS lookup failed)",
+        SocketError.TimedOut => "the connection timed out",
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "host unreachable",
+        SocketError.ConnectionReset => "connection reset by the server",
+        _ => socket.Message,
+    };
+
+    private static T? Find<T>(Exception exception)
+        where T : Exception
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is not null)
+        {
+            exception = exception.InnerException;
+        }
+
+        return exception;
+    }
+}

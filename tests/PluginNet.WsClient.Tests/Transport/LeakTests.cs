@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using PluginNet.Core.Transports;
+using PluginNet.Plugins.WsClient;
+using PluginNet.WsClient.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace PluginNet.WsClient.Tests.Transport;
+
+[CollectionDefinition(nameof(LeakTests), DisableParallelization = true)]
+public sealed class LeakTestsCollection;
+
+/// <summary>Runs alone: thread counts and memory are process-wide.</summary>
+[Collection(nameof(LeakTests))]
+public sealed class LeakTests(ITestOutputHelper output)
+{
+    private const int WarmUp = 1_000;
+
+    [Fact]
+    public async Task Connect_2000RefusedConnectsChainedFromOnClose_ThreadsAndMemoryStayFlat()
+    {
+        await using var transport = new WebSocketClientTransport();
+        var request = new WebSocketConnectRequest($"ws://127.0.0.1:{Ports.ClosedPort()}/", WebSocketLimits.HandshakeTimeout, WebSocketLimits.MaxMessageBytes);
+
+        // Warm-up: JIT, the socket engine and the thread pool settle first.
+        var warmUp = Stopwatch.StartNew();
+        var warmUpErrors = await new ReconnectChain(transport, request, WarmUp).RunAsync();
+        warmUp.Stop();
+        var (threadsBefore, memoryBefore) = Measure();
+        var poolThreadsBefore = ThreadPool.ThreadCount;
+
+        var clock = Stopwatch.StartNew();
+        var chain = new ReconnectChain(transport, request, 2_000);
+        var errors = await chain.RunAsync();
+        clock.Stop();
+        var (threadsAfter, memoryAfter) = Measure();
+        var poolThreadsAfter = ThreadPool.ThreadCount;
+
+        output.WriteLine($"warm-up: {WarmUp} connects in {warmUp.ElapsedMilliseconds} ms");
+        output.WriteLine($"2000 refused connects chained from OnClose in {clock.ElapsedMilliseconds} ms");
+        output.WriteLine($"process threads: {threadsBefore} -> {threadsAfter} (thread pool: {poolThreadsBefore} -> {poolThreadsAfter})");
+        output.WriteLine($"managed memory: {memoryBefore / 1024.0:0} KB -> {memoryAfter / 1024.0:0} KB ({(memoryAfter - memoryBefore) / 1024.0:+0;-0} KB)");
+        output.WriteLine($"live connections after: {transport.LiveConnectionCount}");
+
+        Assert.Equal(WarmUp, warmUpErrors);
+        Assert.Equal(2_000, errors);
+        Assert.Empty(chain.Violations);
+        Assert.Equal(0, transport.LiveConnectionCount);
+
+        // Hill climbing is off in this test project (see the csproj), so the pool grows only when work
+        // starves: neither the pool nor the process may grow by more than a thread or two.
+        Assert.InRange(poolThreadsAfter, 0, poolThreadsBefore + 2);
+        Assert.InRange(threadsAfter, 0, threadsBefore + 2);
+        Assert.InRange(memoryAfter - memoryBefore, long.MinValue, 1024 * 1024);
+    }
+
+    private static (int Threads, long ManagedBytes) Measure()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return (process.Threads.Count, GC.GetTotalMemory(forceFullCollection: true));
+    }
+
+    /// <summary>Connects again from each OnClose, like a script's retry loop, until the count is reached.</summary>
+    private sealed class ReconnectChain(WebSocketClientTransport transport, WebSocketConnectRequest request, int total)
+    {
+        private readonly WebSocketClientTransport _transport = transport;
+        private readonly WebSocketConnectRequest _request = request;
+        private readonly int _total = total;
+        private readonly TaskCompletionSource<int> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<string> _violations = [];
+        private int _closes;
+        private int _refusedErrors;
+
+        public IReadOnlyList<string> Violations => _violations;
+
+        public async Task<int> RunAsync()
+        {
+            _transport.Connect(_request, new Link(this));
+            await _done.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            return _refusedErrors;
+        }
+
+        private sealed class Link(ReconnectChain chain) : IWebSocketEvents
+        {
+            private bool _errored;
+
+            public void OnOpen() => chain.Violate("unexpected OnOpen");
+
+            public void OnMessage(byte[] payload, bool isText) => chain.Violate("unexpected OnMessage");
+
+            public void OnError(string message)
+            {
+                _errored = true;
+                if (message.Contains("connection refused", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref chain._refusedErrors);
+                }
+                else
+                {
+                    chain.Violate(message);
+                }
+            }
+
+            public void OnClose(int code, string reason)
+            {
+                if (code != 1006 || !_errored)
+                {
+                    chain.Violate($"close {code} without error first");
+                }
+
+                if (Interlocked.Increment(ref chain._closes) < chain._total)
+                {
+                    chain._transport.Connect(chain._request, new Link(chain));
+                }
+                else
+                {
+                    chain._done.TrySetResult(chain._closes);
+                }
+            }
+        }
+
+        private void Violate(string what)
+        {
+            lock (_violations)
+            {
+                _violations.Add(what);
+            }
+        }
+    }
+}
