@@ -78,6 +78,11 @@ internal sealed class WsServerBinder : IScriptModule
                 return Refuse(state, port, "no plugin provides the ws_server transport (see plugins.json)");
             }
 
+            if (script.Services.Permissions().For(script.ScriptPath).CheckListen(port) is { } denied)
+            {
+                return Refuse(state, port, denied);
+            }
+
             var id = ++_lastId;
             var slot = new ServerSlot(id);
             var request = new WebSocketListenRequest(

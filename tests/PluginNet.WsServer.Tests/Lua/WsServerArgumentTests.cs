@@ -55,6 +55,32 @@ public sealed class WsServerArgumentTests
     }
 
     [Fact]
+    public async Task Listen_PortNotAllowedByPermissions_ReturnsNilSayingWhyAndNeverListens()
+    {
+        var config = LuaScripts.Write(
+            """{ "plugins": [], "permissions": { "scripts": { "listen-locked.lua": { "listen": [9000] } } } }""", "plugins-listen.json");
+        var script = LuaScripts.Write("""
+            print(select(2, net.ws_server:listen(8080, {})))
+            print(net.ws_server:listen(9000, {}) ~= nil)
+            script.unload()
+            """, "listen-locked.lua");
+
+        var runner = await EngineRunner.StartAsync(
+            [script],
+            configure: e => e.Transports.Pin(TransportKind.WebSocketServer, "Substitute", _transport),
+            pluginsJson: config);
+        await runner.WaitForExitAsync();
+
+        Assert.Equal(
+            [
+                "net.ws_server:listen(8080) failed: refused by a permission: this script may not listen on port 8080 (plugins.json permissions allow 9000)",
+                "true",
+            ],
+            runner.Output.Prints);
+        Assert.Equal(9000, Assert.Single(_requests).Port);
+    }
+
+    [Fact]
     public async Task Methods_CallTheServerWithDefaults()
     {
         _server.Send(5, Arg.Any<ReadOnlyMemory<byte>>()).Returns(true);
