@@ -74,6 +74,9 @@ function ws_server:listen(port, callbacks)
   end
   local handle, id, bound_or_reason = raw.listen(p)
   if handle == nil then
+    if type(id) == "string" then
+      error("net.ws_server:listen: " .. id, 2)
+    end
     return nil, bound_or_reason
   end
   records[handle] = { id = id, port = bound_or_reason }

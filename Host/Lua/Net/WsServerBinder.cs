@@ -68,14 +68,15 @@ internal sealed class WsServerBinder : IScriptModule
             return 0;
         }
 
-        // raw.listen(port) -> handle, id, bound port | nil, nil, reason
+        // raw.listen(port) -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
         private int Listen(LuaState state)
         {
             var port = (int)state.ToInteger(1);
             var provider = script.Services.Transports.WebSocketServer;
             if (provider is null)
             {
-                return Refuse(state, port, "no plugin provides the ws_server transport (see plugins.json)");
+                // Like net.http and net.ws: a missing transport is a Lua error at the call, not a nil.
+                return state.ReturnError("no plugin provides the ws_server transport; load one (see plugins.json) and call again");
             }
 
             if (script.Services.Permissions().For(script.ScriptPath).CheckListen(port) is { } denied)

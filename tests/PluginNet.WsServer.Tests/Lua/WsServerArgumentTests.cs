@@ -144,13 +144,13 @@ public sealed class WsServerArgumentTests
     }
 
     [Fact]
-    public async Task Listen_NoWsServerPlugin_ReturnsNilAndLogsWhy()
+    public async Task Listen_NoWsServerPlugin_RaisesErrorNamingTheTransport()
     {
         var runner = await EngineRunner.StartAsync(
-            [LuaScripts.Write("""print(net.ws_server:listen(8080, {})) script.unload()""")], withPlugins: false);
+            [LuaScripts.Write("""print(select(2, pcall(net.ws_server.listen, net.ws_server, 8080, {}))) script.unload()""")], withPlugins: false);
         await runner.WaitForExitAsync();
 
-        Assert.StartsWith("nil\tnet.ws_server:listen(8080) failed: no plugin provides the ws_server transport", Assert.Single(runner.Output.Prints));
+        Assert.Contains("net.ws_server:listen: no plugin provides the ws_server transport", Assert.Single(runner.Output.Prints));
     }
 
     [Theory]
