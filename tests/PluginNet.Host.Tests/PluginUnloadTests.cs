@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace PluginNet.Host.Tests;
 
 /// <summary>Plugins unloaded and loaded while scripts run, proven by the load context being collected.</summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class PluginUnloadTests(ITestOutputHelper log)
 {
     [Fact]

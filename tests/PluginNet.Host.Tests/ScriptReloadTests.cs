@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace PluginNet.Host.Tests;
 
 /// <summary>Reloading a script that holds a server, a client and a pending request releases all three every time.</summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class ScriptReloadTests(ITestOutputHelper log)
 {
     [Fact]
