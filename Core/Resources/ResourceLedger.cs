@@ -65,6 +65,9 @@ public sealed class ResourceLedger
     /// <remarks>Every entry is released even when one fails; the failures come back as one <see cref="AggregateException"/>.</remarks>
     public Task ReleaseAllAsync(ReleaseReason reason) => ReleaseAsync(_ => true, reason);
 
+    /// <summary>Releases only the entries of one kind (one stage), e.g. the servers before anything else.</summary>
+    public Task ReleaseKindAsync(ResourceKind kind, ReleaseReason reason) => ReleaseAsync(e => e.Kind == kind, reason);
+
     /// <summary>Releases, in the same stages, only what <paramref name="pluginName"/> serves.</summary>
     public Task ReleasePluginAsync(string pluginName, ReleaseReason reason) =>
         ReleaseAsync(e => string.Equals(e.PluginName, pluginName, StringComparison.Ordinal), reason);

@@ -53,6 +53,7 @@ internal sealed class FileWatch(PluginNetEngine engine, IScriptOutput output) : 
         watcher.Changed += changed;
         watcher.Created += changed;
         watcher.Renamed += (_, _) => Debounce(key, quiet, reload);
+        watcher.Error += (_, e) => output.Log(LogLevel.Warn, null, $"--watch: watching {folder} failed: {e.GetException().Message}");
         watcher.EnableRaisingEvents = true;
         lock (_gate)
         {

@@ -100,13 +100,16 @@ internal static class RunCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, ExitCodes.Terminated));
 
         engine.LoadPlugins(config);
-        var failed = scripts.Count(script => !engine.LoadScript(script.FullName));
+
+        // Watch before loading, so no change made while the scripts start is missed.
         using var watcher = watch ? new FileWatch(engine, output) : null;
         if (watcher is not null)
         {
             Array.ForEach(scripts, s => watcher.WatchScript(s.FullName));
             config.Plugins.Where(p => p.Enabled).ToList().ForEach(watcher.WatchPlugin);
         }
+
+        var failed = scripts.Count(script => !engine.LoadScript(script.FullName));
 
         if (console)
         {

@@ -20,6 +20,8 @@ namespace PluginNet.Host.Engine;
 /// </remarks>
 public sealed class PluginNetEngine : IAsyncDisposable
 {
+    // How long an unload waits for the script's servers to stop (the same bound as srv:close()).
+    private static readonly TimeSpan ServerCloseWait = TimeSpan.FromSeconds(5);
     private readonly List<ScriptRuntime> _scripts = [];
     private readonly List<ILuaModule> _applicationModules = [];
     private readonly ConcurrentQueue<ScriptRuntime> _unloadQueue = new();
@@ -386,6 +388,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
         new NetModule(),
         new HttpBinder(),
         new WsBinder(),
+        new WsServerBinder(),
     ];
 
     private TimeSpan RunCallbacks(TimeSpan budget)
@@ -452,6 +455,10 @@ public sealed class PluginNetEngine : IAsyncDisposable
         }
 
         _scripts.Remove(script);
+
+        // Servers first, and waited for (bounded, as srv:close() is): their ports are free the moment
+        // the unload returns, so a reload can listen on the same port. Closing never needs this thread.
+        WaitForServers(script.Scope);
         var release = ReleaseAsync(script.Scope);
         lock (_releases)
         {
@@ -460,6 +467,22 @@ public sealed class PluginNetEngine : IAsyncDisposable
         }
 
         script.Dispose();
+    }
+
+    private void WaitForServers(ScriptScope scope)
+    {
+        var servers = scope.Ledger.ReleaseKindAsync(ResourceKind.Server, ReleaseReason.ScriptUnloaded);
+        try
+        {
+            if (!servers.Wait(ServerCloseWait))
+            {
+                Options.Output.Log(LogLevel.Warn, scope.Name, $"its servers are still closing after {ServerCloseWait.TotalSeconds:0} s; finishing in the background");
+            }
+        }
+        catch (AggregateException ex)
+        {
+            Options.Output.Log(LogLevel.Error, scope.Name, $"closing its servers failed: {ex.Flatten().Message}");
+        }
     }
 
     private async Task ReleaseAsync(ScriptScope scope)

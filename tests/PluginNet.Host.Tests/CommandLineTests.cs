@@ -106,6 +106,85 @@ public class CommandLineTests
         Assert.Equal(143, process.ExitCode); // --watch keeps running with no script until stopped
     }
 
+    [Fact]
+    public async Task Watch_PluginFolderChanges_PluginReloadedAndStillServes()
+    {
+        // A private copy of the Http plugin, so touching its folder disturbs nothing else.
+        var folder = LuaScripts.NewFolder();
+        var pluginFolder = Directory.CreateDirectory(Path.Combine(folder, "Http")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "artifacts", "plugins", "Http")))
+        {
+            File.Copy(file, Path.Combine(pluginFolder, Path.GetFileName(file)));
+        }
+
+        var config = Path.Combine(folder, "plugins.json");
+        await File.WriteAllTextAsync(config, """{ "plugins": [ { "name": "Http", "path": "Http/PluginNet.Plugins.Http.dll" } ] }""");
+        var script = LuaScripts.Write("""
+            print("ready")
+            event.on("frame_update", function(e)
+              if e.frame % 30 == 0 then
+                local ok, err = pcall(net.http.get, net.http, "http://127.0.0.1:1/", function(r) print("answer", r.error) end)
+              end
+            end)
+            """);
+        using var process = Start($"run \"{script}\" --watch --timeout 60 --plugins \"{config}\"", redirectInput: true, defaultPlugins: false);
+        var stderrLines = new List<string>();
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (stderrLines)
+            {
+                stderrLines.Add(e.Data);
+            }
+
+            if (e.Data.Contains("--watch: plugin Http changed; reloading", StringComparison.Ordinal))
+            {
+                reloaded.TrySetResult();
+            }
+        };
+        process.BeginErrorReadLine();
+        Assert.Equal("ready", await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        await File.WriteAllTextAsync(Path.Combine(pluginFolder, "touched.txt"), "a new build landed");
+        try
+        {
+            await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (TimeoutException)
+        {
+            lock (stderrLines)
+            {
+                Assert.Fail("no plugin reload within 20 s; stderr:\n" + string.Join('\n', stderrLines));
+            }
+        }
+        // The reload finishes asynchronously: ask until the console says Http serves net.http again,
+        // then one more request must be answered by the reloaded plugin.
+        await process.StandardInput.WriteLineAsync("plugins");
+        string? line;
+        var answersAfterReload = 0;
+        var listed = false;
+        while (answersAfterReload == 0 && (line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30))) is not null)
+        {
+            if (line == "# net.http -> (none)")
+            {
+                await process.StandardInput.WriteLineAsync("plugins");
+            }
+
+            listed |= line == "# net.http -> Http";
+            answersAfterReload += listed && line.StartsWith("answer", StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        await process.StandardInput.WriteLineAsync("quit");
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(listed, "the Http plugin was not serving net.http after the reload");
+        Assert.Equal(1, answersAfterReload);
+    }
+
     [Theory]
     [InlineData("run", 2)]
     [InlineData("run x.lua --fps -3", 2)]
@@ -127,9 +206,10 @@ public class CommandLineTests
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    private static Process Start(string arguments, bool redirectInput = false)
+    private static Process Start(string arguments, bool redirectInput = false, bool defaultPlugins = true)
     {
-        var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "pluginnet.dll")}\" {arguments} --plugins \"{RepoPaths.PluginsJson}\"")
+        var plugins = defaultPlugins ? $" --plugins \"{RepoPaths.PluginsJson}\"" : string.Empty;
+        var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "pluginnet.dll")}\" {arguments}{plugins}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

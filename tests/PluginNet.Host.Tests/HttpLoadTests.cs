@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace PluginNet.Host.Tests;
 
 /// <summary>One script flooding net.http neither starves another script nor loses a request.</summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class HttpLoadTests(ITestOutputHelper log)
 {
     [Fact]

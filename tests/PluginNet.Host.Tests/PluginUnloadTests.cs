@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace PluginNet.Host.Tests;
 
 /// <summary>Plugins unloaded and loaded while scripts run, proven by the load context being collected.</summary>
+[Collection(MeasuredAloneCollection.Name)]
 public class PluginUnloadTests(ITestOutputHelper log)
 {
     [Fact]
@@ -66,6 +67,8 @@ public class PluginUnloadTests(ITestOutputHelper log)
     [Theory]
     [InlineData("Http")]
     [InlineData("WsClient")]
+    [InlineData("WsServer")]
+    [InlineData("Replay")]
     public async Task UnloadReload_HundredCyclesWithAScript_CollectedEveryTime(string pluginName)
     {
         await using var server = await TestHttpServer.StartAsync(app =>
@@ -73,37 +76,59 @@ public class PluginUnloadTests(ITestOutputHelper log)
             app.Map("/n", context => context.Response.WriteAsync("n"));
             TestHttpServer.MapEcho(app, "/echo");
         });
-        // Each cycle the script really uses the plugin: an HTTP GET, or a WebSocket echo.
+        var config = await WriteConfigWithReplayAsync(server.Url("/n"), pluginName == "Replay" ? "Replay" : "Http");
+        // Each cycle the script really uses the plugin: an HTTP GET (live or replayed), a WebSocket
+        // echo, or a server that a client of its own connects to.
         var script = LuaScripts.Write($$"""
+            local plugin = "{{pluginName}}"
             event.on("hit", function(i)
-              if "{{pluginName}}" == "Http" then
+              if plugin == "Http" or plugin == "Replay" then
                 net.http:get("{{server.Url("/n")}}", function(r) print("hit " .. i .. " " .. r.body) end)
-              else
+              elseif plugin == "WsClient" then
                 net.ws:connect("{{server.WebSocketUrl("/echo")}}", {
                   on_open = function(id) net.ws:send(id, "n") end,
                   on_message = function(id, msg) print("hit " .. i .. " " .. msg) net.ws:close(id) end,
                 })
+              else
+                local srv
+                srv = net.ws_server:listen(0, {
+                  on_message = function(c, msg) srv:send(c, msg) end,
+                })
+                net.ws:connect("ws://127.0.0.1:" .. srv.port .. "/", {
+                  on_open = function(id) net.ws:send(id, "n") end,
+                  on_message = function(id, msg) print("hit " .. i .. " " .. msg) srv:close() end,
+                })
               end
             end)
             """);
-        await using var runner = await EngineRunner.StartAsync([script]);
-        var entry = PluginConfig.Load(RepoPaths.PluginsJson).Plugins.Single(p => p.Name == pluginName);
+        await using var runner = await EngineRunner.StartAsync([script], pluginsJson: config);
+        var entry = PluginConfig.Load(config).Plugins.Single(p => p.Name == pluginName);
         var before = Measure();
 
         const int cycles = 100;
+        const int warmUp = 10;
         var collected = 0;
         for (var i = 1; i <= cycles; i++)
         {
+            if (i == warmUp + 1)
+            {
+                before = Measure(); // after warm-up: thread pool and Kestrel have their working set
+            }
+
             var index = i;
             await runner.InvokeAsync(e => e.FireEvent("hit", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             await runner.Output.WaitForPrintAsync(p => p == $"hit {index} n", TimeSpan.FromSeconds(10));
             var context = await UnloadAsync(runner, pluginName);
             collected += await CollectedAsync(context) ? 1 : 0;
-            await runner.InvokeAsync(e => Assert.NotNull(e.LoadPlugin(entry)));
+            await runner.InvokeAsync(e =>
+            {
+                Assert.NotNull(e.LoadPlugin(entry));
+                e.SwitchTransport(TransportKind.Http, pluginName == "Replay" ? "Replay" : "Http");
+            });
         }
 
         var after = Measure();
-        log.WriteLine($"{cycles} unload/reload cycles of {pluginName}: collected {collected}; managed heap {before.Heap / 1048576.0:0.0} -> {after.Heap / 1048576.0:0.0} MB; threads {before.Threads} -> {after.Threads}");
+        log.WriteLine($"{cycles} unload/reload cycles of {pluginName}: collected {collected}; from cycle {warmUp} to {cycles}: managed heap {before.Heap / 1048576.0:0.0} -> {after.Heap / 1048576.0:0.0} MB, threads {before.Threads} -> {after.Threads}");
         Assert.Equal(cycles, collected);
         Assert.InRange(after.Threads, 0, before.Threads + 8);
     }
@@ -126,6 +151,30 @@ public class PluginUnloadTests(ITestOutputHelper log)
 
         Assert.StartsWith("close\t1001\t", runner.Output.Prints[1]);
         Assert.True(await CollectedAsync(context), "the WsClient plugin's load context is still alive after unload");
+    }
+
+    // All four plugins, with a Replay cassette answering GET url with "n".
+    private static async Task<string> WriteConfigWithReplayAsync(string url, string httpProvider)
+    {
+        var folder = LuaScripts.NewFolder();
+        var cassettes = Directory.CreateDirectory(Path.Combine(folder, "cassettes")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(cassettes, "0001-n.json"), $$"""
+            { "request": { "method": "GET", "url": "{{url}}" }, "response": { "status": 200, "body": "n", "body_encoding": "utf-8" } }
+            """);
+        var plugins = Path.Combine(RepoPaths.Root, "artifacts", "plugins").Replace("\\", "/");
+        var path = Path.Combine(folder, "plugins.json");
+        await File.WriteAllTextAsync(path, $$"""
+            {
+              "plugins": [
+                { "name": "Http", "path": "{{plugins}}/Http/PluginNet.Plugins.Http.dll" },
+                { "name": "WsClient", "path": "{{plugins}}/WsClient/PluginNet.Plugins.WsClient.dll" },
+                { "name": "WsServer", "path": "{{plugins}}/WsServer/PluginNet.Plugins.WsServer.dll" },
+                { "name": "Replay", "path": "{{plugins}}/Replay/PluginNet.Plugins.Replay.dll", "settings": { "mode": "replay", "cassettes": "cassettes" } }
+              ],
+              "transports": { "http": "{{httpProvider}}" }
+            }
+            """);
+        return path;
     }
 
     private static async Task<WeakReference> UnloadAsync(EngineRunner runner, string plugin)

@@ -1,0 +1,295 @@
+using PluginNet.Core.Resources;
+using PluginNet.Core.Transports;
+using PluginNet.Host.Engine;
+using LuaState = KeraLua.Lua;
+
+namespace PluginNet.Host.Lua.Net;
+
+/// <summary>
+/// <c>net.ws_server</c> for one script: the glue checks arguments and owns the WsServer handles and
+/// callbacks; the raw functions here start and drive servers on whichever WS server transport is
+/// current; client events come back through the dispatcher to the glue's <c>deliver</c> on the menu
+/// thread. Every server is in the script's ledger until it is closed.
+/// </summary>
+internal sealed class WsServerBinder : IScriptModule
+{
+    /// <summary>A client may lag this far behind (bytes queued for it) before it is closed with 1008.</summary>
+    /// <remarks>
+    /// At 60 frames per second of 1 KB that is over four minutes of backlog; a single larger message to
+    /// a client that is keeping up is always accepted.
+    /// </remarks>
+    public const long MaxQueuedBytesPerClient = 16L * 1024 * 1024;
+
+    /// <summary>How long <c>srv:close()</c> may hold the menu thread; the close goes on in the background after that.</summary>
+    public static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
+
+    public void Install(ScriptRuntime script) => new Binding(script).Install();
+
+    private sealed class Binding(ScriptRuntime script)
+    {
+        private const int Open = 0;
+        private const int Message = 1;
+        private const int Error = 2;
+        private const int Close = 3;
+        private const int Forget = 4;
+
+        private readonly Dictionary<long, ServerSlot> _servers = [];
+        private int _deliverRef;
+        private int _handleMetaRef;
+        private long _lastId;
+
+        public void Install()
+        {
+            var state = script.State;
+            state.GetGlobal("net");
+            script.PushRawTable(new()
+            {
+                ["set_handle_meta"] = SetHandleMeta,
+                ["listen"] = Listen,
+                ["send"] = Send,
+                ["broadcast"] = Broadcast,
+                ["disconnect"] = Disconnect,
+                ["close"] = CloseServer,
+                ["is_open"] = IsOpen,
+                ["client_count"] = ClientCount,
+            });
+            script.PushUtil();
+            state.PushInteger(WebSocketLimits.MaxMessageBytes);
+            script.RunGlue("ws_server", 3, 2);
+            _deliverRef = script.Ref();
+            state.SetField(-2, "ws_server");
+            state.Pop(1);
+        }
+
+        private int SetHandleMeta(LuaState state)
+        {
+            state.PushCopy(1);
+            _handleMetaRef = script.Ref();
+            return 0;
+        }
+
+        // raw.listen(port) -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
+        private int Listen(LuaState state)
+        {
+            var port = (int)state.ToInteger(1);
+            var provider = script.Services.Transports.WebSocketServer;
+            if (provider is null)
+            {
+                // Like net.http and net.ws: a missing transport is a Lua error at the call, not a nil.
+                return state.ReturnError("no plugin provides the ws_server transport; load one (see plugins.json) and call again");
+            }
+
+            if (script.Services.Permissions().For(script.ScriptPath).CheckListen(port) is { } denied)
+            {
+                return Refuse(state, port, denied);
+            }
+
+            var id = ++_lastId;
+            var slot = new ServerSlot(id);
+            var request = new WebSocketListenRequest(
+                port,
+                WebSocketLimits.MaxMessageBytes,
+                script.Services.AllowedOrigins(),
+                WebSocketLimits.HandshakeTimeout,
+                MaxQueuedBytesPerClient);
+            try
+            {
+                slot.Server = provider.Transport.Listen(request, new ServerEvents(this, id));
+            }
+            catch (PortInUseException ex)
+            {
+                return Refuse(state, port, ex.Message);
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException
+                                           or InvalidOperationException or ArgumentException)
+            {
+                return Refuse(state, port, $"{ex.GetType().Name}: {ex.Message}");
+            }
+
+            var server = slot.Server;
+            slot.Port = server.Port;
+            slot.Entry = script.Scope.Ledger.Add(
+                ResourceKind.Server,
+                provider.PluginName,
+                () => $"ws_server 127.0.0.1:{slot.Port}, {slot.Server?.ClientCount ?? 0} clients",
+                _ => CloseAsync(slot));
+            _servers.Add(id, slot);
+
+            state.NewUserData(0);
+            script.PushRef(_handleMetaRef);
+            state.SetMetaTable(-2);
+            state.PushInteger(id);
+            state.PushInteger(slot.Port);
+            return 3;
+        }
+
+        private int Refuse(LuaState state, int port, string reason)
+        {
+            var message = $"net.ws_server:listen({port}) failed: {reason}";
+            script.Services.Output.Log(LogLevel.Warn, script.Scope.Name, message);
+            state.PushNil();
+            state.PushNil();
+            state.PushText(message);
+            return 3;
+        }
+
+        // raw.send(id, client, msg) -> bool
+        private int Send(LuaState state)
+        {
+            var server = Find(state);
+            state.PushBoolean(server is not null && server.Send(state.ToInteger(2), state.ToBytes(3) ?? []));
+            return 1;
+        }
+
+        // raw.broadcast(id, msg)
+        private int Broadcast(LuaState state)
+        {
+            Find(state)?.Broadcast(state.ToBytes(2) ?? []);
+            return 0;
+        }
+
+        // raw.disconnect(id, client, code, reason) -> bool
+        private int Disconnect(LuaState state)
+        {
+            var server = Find(state);
+            state.PushBoolean(server is not null && server.Disconnect(state.ToInteger(2), (int)state.ToInteger(3), state.ToText(4) ?? ""));
+            return 1;
+        }
+
+        // raw.close(id): returns once the server has stopped (bounded by CloseWait).
+        private int CloseServer(LuaState state)
+        {
+            if (_servers.TryGetValue(state.ToInteger(1), out var slot))
+            {
+                if (slot.Entry is { } entry)
+                {
+                    script.Scope.Ledger.Remove(entry);
+                }
+
+                var closing = CloseAsync(slot);
+
+                // The seed's srv:close() joins the server's threads. Nothing it waits for needs the menu
+                // thread (events are only posted), so this cannot deadlock; it is bounded all the same.
+                try
+                {
+                    if (!closing.Wait(CloseWait))
+                    {
+                        script.Services.Output.Log(
+                            LogLevel.Warn, script.Scope.Name, $"srv:close(): server {slot.Id} still closing after {CloseWait.TotalSeconds:0} s; finishing in the background");
+                    }
+                }
+                catch (AggregateException ex)
+                {
+                    script.Services.Output.Log(LogLevel.Error, script.Scope.Name, $"srv:close(): {ex.InnerException?.Message ?? ex.Message}");
+                }
+            }
+
+            return 0;
+        }
+
+        private int IsOpen(LuaState state)
+        {
+            state.PushBoolean(Find(state)?.IsOpen ?? false);
+            return 1;
+        }
+
+        private int ClientCount(LuaState state)
+        {
+            state.PushInteger(Find(state)?.ClientCount ?? 0);
+            return 1;
+        }
+
+        private IWebSocketServer? Find(LuaState state) =>
+            _servers.TryGetValue(state.ToInteger(1), out var slot) ? slot.Server : null;
+
+        /// <summary>
+        /// Closes the server once (srv:close, unload, plugin unload), then lets the glue forget its
+        /// callbacks. The slot drops the server at once, so nothing here pins the plugin afterwards.
+        /// </summary>
+        private Task CloseAsync(ServerSlot slot)
+        {
+            var server = Interlocked.Exchange(ref slot.Server, null);
+            if (server is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            return CloseAndForgetAsync(server, slot.Id);
+        }
+
+        private async Task CloseAndForgetAsync(IWebSocketServer server, long id)
+        {
+            try
+            {
+                await server.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Posted after every OnClose of this server, so the glue forgets it only after delivering them.
+                Post(id, Forget, 0, null, null, 0);
+            }
+        }
+
+        private void Post(long id, int what, long client, byte[]? payload, string? text, int code) =>
+            script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, what, client, payload, text, code));
+
+        private void Deliver(long id, int what, long client, byte[]? payload, string? text, int code)
+        {
+            if (script.IsDisposed)
+            {
+                return;
+            }
+
+            if (what == Forget)
+            {
+                _servers.Remove(id);
+            }
+
+            var state = script.State;
+            var top = state.GetTop();
+            script.PushRef(_deliverRef);
+            state.PushInteger(id);
+            state.PushInteger(what);
+            state.PushInteger(client);
+            var count = 3;
+            switch (what)
+            {
+                case Message:
+                    state.PushBuffer(payload!);
+                    count++;
+                    break;
+                case Error:
+                    state.PushText(text!);
+                    count++;
+                    break;
+                case Close:
+                    state.PushInteger(code);
+                    state.PushText(text!);
+                    count += 2;
+                    break;
+            }
+
+            script.CallProtected(count, top, "net.ws_server callback");
+        }
+
+        /// <summary>What one server reports, handed to the menu thread as it comes (plugin threads).</summary>
+        private sealed class ServerEvents(Binding binding, long id) : IWebSocketServerEvents
+        {
+            public void OnOpen(long client) => binding.Post(id, Open, client, null, null, 0);
+
+            public void OnMessage(long client, byte[] payload, bool isText) => binding.Post(id, Message, client, payload, null, 0);
+
+            public void OnError(long client, string message) => binding.Post(id, Error, client, null, message, 0);
+
+            public void OnClose(long client, int code, string reason) => binding.Post(id, Close, client, null, reason, code);
+        }
+
+        private sealed class ServerSlot(long id)
+        {
+            public readonly long Id = id;
+            public IWebSocketServer? Server;
+            public LedgerEntry? Entry;
+            public int Port;
+        }
+    }
+}

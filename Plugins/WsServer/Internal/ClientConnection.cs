@@ -1,0 +1,339 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using PluginNet.Core.Transports;
+
+namespace PluginNet.Plugins.WsServer.Internal;
+
+/// <summary>
+/// One accepted client: its socket, its own outgoing queue drained by its own writer, and the receive
+/// loop that raises all of its events.
+/// </summary>
+/// <remarks>
+/// Every event of a client is raised from <see cref="RunAsync"/>, so they come one at a time: OnOpen
+/// (by the server, before RunAsync), messages, then at most one OnError and OnClose exactly once.
+/// Whoever closes first (the peer, <see cref="RequestClose"/>, a failure) decides the reported code.
+/// </remarks>
+internal sealed class ClientConnection
+{
+    private readonly WebSocket _socket;
+    private readonly IWebSocketServerEvents _events;
+    private readonly long _maxMessageBytes;
+    private readonly long _maxQueuedBytes;
+    private readonly CancellationTokenSource _abort;
+    private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    private readonly Lock _gate = new();
+    private long _queuedBytes;
+    private volatile bool _closing;
+    private volatile bool _dropPending;
+    private volatile bool _closedLocally;
+    private bool _deadlineSet;
+    private bool _finished;
+    private int _closeCode;
+    private string _closeReason = "";
+    private string? _pendingError;
+
+    public ClientConnection(
+        long id, WebSocket socket, IWebSocketServerEvents events, WebSocketListenRequest request, CancellationToken requestAborted)
+    {
+        Id = id;
+        _socket = socket;
+        _events = events;
+        _maxMessageBytes = request.MaxMessageBytes;
+        _maxQueuedBytes = request.MaxQueuedBytesPerClient;
+
+        // Linked to HttpContext.RequestAborted: when Kestrel aborts the connection (shutdown), the
+        // pending ReceiveAsync ends at once instead of holding the shutdown up.
+        _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+    }
+
+    public long Id { get; }
+
+    /// <summary>True until the connection starts closing, whoever closes it.</summary>
+    public bool IsOpen => !_closing;
+
+    /// <summary>Queues a text message; false when the connection is closing. Never blocks.</summary>
+    /// <remarks>
+    /// The array is shared with other clients by a broadcast and never written to. A client with a
+    /// backlog that this message would grow past the limit is closed with 1008 and the message is not
+    /// queued. A single message into an empty queue is always accepted (it is at most 64 MB), so the
+    /// limit measures how far a client lags behind, not how big one message may be.
+    /// </remarks>
+    public bool TryEnqueue(byte[] payload)
+    {
+        if (_closing)
+        {
+            return false;
+        }
+
+        var queued = Interlocked.Add(ref _queuedBytes, payload.Length);
+        if (queued > _maxQueuedBytes && queued != payload.Length)
+        {
+            Interlocked.Add(ref _queuedBytes, -payload.Length);
+            RequestClose(
+                WebSocketLimits.PolicyViolation,
+                "client too slow",
+                dropPending: true,
+                error: $"client too slow: more than {_maxQueuedBytes} bytes waiting to be sent; closing with 1008",
+                ServerSettings.CloseHandshakeTimeout);
+            return false;
+        }
+
+        if (!_outgoing.Writer.TryWrite(payload))
+        {
+            Interlocked.Add(ref _queuedBytes, -payload.Length);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Starts closing from this side: the writer sends what is queued (unless <paramref name="dropPending"/>),
+    /// then the close frame; the connection is aborted if the close has not completed within
+    /// <paramref name="timeout"/>. False when the connection was already closing.
+    /// </summary>
+    public bool RequestClose(int code, string reason, bool dropPending, string? error, TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            if (_closing || _finished)
+            {
+                return false;
+            }
+
+            _closing = true;
+            _closedLocally = true;
+            _closeCode = code;
+            _closeReason = reason;
+            _pendingError = error;
+            _dropPending |= dropPending;
+            SetDeadlineLocked(timeout);
+        }
+
+        _outgoing.Writer.TryComplete();
+        return true;
+    }
+
+    /// <summary>Runs the connection until it has ended, then raises OnError (if any) and OnClose.</summary>
+    /// <param name="beforeClose">Called just before OnClose, to forget the client.</param>
+    public async Task RunAsync(Action<ClientConnection> beforeClose)
+    {
+        var writer = WriteLoopAsync(_abort.Token);
+        try
+        {
+            await ReceiveLoopAsync(_abort.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            NoteFailure("connection aborted");
+        }
+        catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
+        {
+            NoteFailure("connection lost: the client went away without a close frame");
+        }
+        catch (WebSocketException ex)
+        {
+            // A protocol violation (bad UTF-8 in a text message, bad framing): the socket has already
+            // sent the client the matching close frame (1007, 1002) and aborted.
+            NoteFailure($"connection failed: {ex.InnerException?.Message ?? ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            NoteFailure($"connection failed: {ex.Message}");
+        }
+
+        lock (_gate)
+        {
+            // Bound the writer's last step (our close frame or the echo of the peer's).
+            SetDeadlineLocked(ServerSettings.CloseHandshakeTimeout);
+        }
+
+        _outgoing.Writer.TryComplete();
+        await writer.ConfigureAwait(false);
+
+        int code;
+        string reason;
+        string? error;
+        lock (_gate)
+        {
+            _finished = true;
+            code = _closeCode;
+            reason = _closeReason;
+            error = _pendingError;
+        }
+
+        _abort.Dispose();
+        beforeClose(this);
+        if (error is not null)
+        {
+            Raise(() => _events.OnError(Id, error));
+        }
+
+        Raise(() => _events.OnClose(Id, code, reason));
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var assembly = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);
+        while (true)
+        {
+            var result = await _socket.ReceiveAsync(assembly.GetMemory(ServerSettings.ReceiveChunkBytes), cancellationToken)
+                .ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                NotePeerClose();
+                return;
+            }
+
+            // Once we are closing, whatever still arrives is read only to reach the peer's close frame.
+            if (_closedLocally)
+            {
+                assembly.ResetWrittenCount();
+                continue;
+            }
+
+            assembly.Advance(result.Count);
+            if (assembly.WrittenCount > _maxMessageBytes)
+            {
+                // Stop buffering now: from here on (we are closing) the rest is read and dropped.
+                assembly = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);
+                Raise(() => _events.OnError(
+                    Id, $"message larger than {_maxMessageBytes} bytes; closing with 1009"));
+                RequestClose(
+                    WebSocketLimits.MessageTooBig, "message too big", dropPending: true, error: null, ServerSettings.CloseHandshakeTimeout);
+                continue;
+            }
+
+            if (result.EndOfMessage)
+            {
+                var payload = assembly.WrittenSpan.ToArray();
+                if (assembly.Capacity > ServerSettings.KeptAssemblyBufferBytes)
+                {
+                    assembly = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);
+                }
+                else
+                {
+                    assembly.ResetWrittenCount();
+                }
+
+                var isText = result.MessageType == WebSocketMessageType.Text;
+                Raise(() => _events.OnMessage(Id, payload, isText));
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken cancellationToken)
+    {
+        var reader = _outgoing.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var payload))
+                {
+                    try
+                    {
+                        if (!_dropPending)
+                        {
+                            await _socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, cancellationToken)
+                                .ConfigureAwait(false);
+                        }
+                    }
+                    finally
+                    {
+                        Interlocked.Add(ref _queuedBytes, -payload.Length);
+                    }
+                }
+            }
+
+            // The queue was completed: the connection is closing. Send our close frame, or echo the peer's.
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                var (status, description) = CloseFrameToSend();
+                await _socket.CloseOutputAsync(status, description, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The close deadline passed or Kestrel aborted the connection; the receive loop reports it.
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        {
+            NoteFailure(ex.Message);
+
+            // The receive loop may be waiting on a healthy-looking socket; end it too. The source is
+            // disposed only after this loop has finished, so it is still alive here.
+            await _abort.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private (WebSocketCloseStatus Status, string? Description) CloseFrameToSend()
+    {
+        lock (_gate)
+        {
+            // 1005 means "no code in the peer's frame": the echo carries no code either.
+            return _closeCode == 1005
+                ? (WebSocketCloseStatus.Empty, null)
+                : ((WebSocketCloseStatus)_closeCode, CloseCodes.TruncateReason(_closeReason));
+        }
+    }
+
+    private void NotePeerClose()
+    {
+        lock (_gate)
+        {
+            if (!_closing)
+            {
+                _closing = true;
+                _dropPending = true;
+                _closeCode = (int?)_socket.CloseStatus ?? 1005;
+                _closeReason = _socket.CloseStatusDescription ?? "";
+            }
+
+            SetDeadlineLocked(ServerSettings.CloseHandshakeTimeout);
+        }
+
+        _outgoing.Writer.TryComplete();
+    }
+
+    private void NoteFailure(string message)
+    {
+        lock (_gate)
+        {
+            // After our own close request, an abort is only the deadline running out: nothing to report.
+            if (!_closing)
+            {
+                _closing = true;
+                _dropPending = true;
+                _closeCode = WebSocketLimits.AbnormalClosure;
+                _closeReason = "";
+                _pendingError = message;
+            }
+        }
+    }
+
+    private void SetDeadlineLocked(TimeSpan timeout)
+    {
+        if (!_deadlineSet && !_finished)
+        {
+            _deadlineSet = true;
+            _abort.CancelAfter(timeout);
+        }
+    }
+
+    private static void Raise(Action raise)
+    {
+        try
+        {
+            raise();
+        }
+#pragma warning disable CA1031 // The contract forbids throwing; a faulty handler must not take the connection down.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+}

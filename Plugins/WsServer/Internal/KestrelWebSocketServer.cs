@@ -1,0 +1,301 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using PluginNet.Core.Transports;
+
+namespace PluginNet.Plugins.WsServer.Internal;
+
+/// <summary>One listening server: a private Kestrel instance on 127.0.0.1 and its clients.</summary>
+internal sealed class KestrelWebSocketServer : IWebSocketServer
+{
+    private readonly ConcurrentDictionary<long, ClientConnection> _clients = new();
+    private readonly WebSocketListenRequest _request;
+    private readonly IWebSocketServerEvents _events;
+    private readonly OriginPolicy _origins;
+    private readonly Action<KestrelWebSocketServer> _onClosed;
+    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _closeGate = new();
+    private WebApplication? _app;
+    private long _lastClientId;
+    private int _closing;
+    private Task? _closeTask;
+
+    // Requests being handled, plus one held by the server itself until it closes; zero means idle.
+    private int _activeHandlers = 1;
+
+    private KestrelWebSocketServer(
+        WebSocketListenRequest request, IWebSocketServerEvents events, Action<KestrelWebSocketServer> onClosed)
+    {
+        _request = request;
+        _events = events;
+        _onClosed = onClosed;
+        _origins = new OriginPolicy(request.AllowedOrigins);
+    }
+
+    /// <inheritdoc />
+    public int Port { get; private set; }
+
+    /// <inheritdoc />
+    public bool IsOpen => Volatile.Read(ref _closing) == 0;
+
+    /// <inheritdoc />
+    public int ClientCount => _clients.Values.Count(c => c.IsOpen);
+
+    /// <summary>Builds and starts Kestrel; returns once the port is bound. Blocks the caller meanwhile.</summary>
+    /// <exception cref="PortInUseException">The port is taken.</exception>
+    public static KestrelWebSocketServer Start(
+        WebSocketListenRequest request, IWebSocketServerEvents events, Action<KestrelWebSocketServer> onClosed)
+    {
+        var server = new KestrelWebSocketServer(request, events, onClosed);
+        ListenOptions? endpoint = null;
+
+        // The empty builder reads no configuration, environment variables or appsettings and adds no
+        // logging: nothing on the machine can redirect or reconfigure this server, and it starts fastest.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            options.AddServerHeader = false;
+
+            // A handshake must be complete within the timeout (Kestrel's default is 30 s, too lax).
+            options.Limits.RequestHeadersTimeout = request.HandshakeTimeout;
+            options.Limits.KeepAliveTimeout = request.HandshakeTimeout;
+            options.Listen(IPAddress.Loopback, request.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                endpoint = listen;
+            });
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ServerSettings.ShutdownTimeout);
+
+        // The default console lifetime would register SIGINT/SIGTERM/SIGQUIT handlers and a process-exit
+        // hook for every server; signals and shutdown belong to the host, which closes servers itself.
+        builder.Services.AddSingleton<IHostLifetime>(new PassiveHostLifetime());
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.Run(server.HandleAsync);
+        try
+        {
+            // Listen is synchronous by contract; nothing awaited here needs the calling thread.
+            app.StartAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (IsAddressInUse(ex))
+        {
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw new PortInUseException(request.Port, ex);
+        }
+        catch
+        {
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
+        server._app = app;
+        server.Port = endpoint?.IPEndPoint?.Port ?? request.Port;
+        return server;
+    }
+
+    /// <inheritdoc />
+    public bool Send(long client, ReadOnlyMemory<byte> text)
+    {
+        CheckOutgoingSize(text);
+        return IsOpen && _clients.TryGetValue(client, out var connection) && connection.TryEnqueue(text.ToArray());
+    }
+
+    /// <inheritdoc />
+    public void Broadcast(ReadOnlyMemory<byte> text)
+    {
+        CheckOutgoingSize(text);
+        if (!IsOpen)
+        {
+            return;
+        }
+
+        // One copy shared by every client's queue; nobody writes to it.
+        var payload = text.ToArray();
+        foreach (var connection in _clients.Values)
+        {
+            connection.TryEnqueue(payload);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="code"/> may not be sent in a close frame (allowed: 1000–1003, 1007–1014, 3000–4999).
+    /// </exception>
+    /// <remarks>What is queued for the client is sent before the close frame; a reason over 123 bytes is cut.</remarks>
+    public bool Disconnect(long client, int code, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        if (!CloseCodes.IsSendable(code))
+        {
+            throw new ArgumentOutOfRangeException(nameof(code), code, "not a close code that may be sent");
+        }
+
+        return _clients.TryGetValue(client, out var connection)
+            && connection.RequestClose(
+                code, CloseCodes.TruncateReason(reason), dropPending: false, error: null, ServerSettings.CloseHandshakeTimeout);
+    }
+
+    /// <inheritdoc />
+    public Task CloseAsync(CancellationToken cancellationToken) =>
+        StartClosing(ServerSettings.CloseHandshakeTimeout).WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() =>
+        await StartClosing(ServerSettings.DisposeCloseTimeout).ConfigureAwait(false);
+
+    private static bool IsAddressInUse(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void CheckOutgoingSize(ReadOnlyMemory<byte> text)
+    {
+        if (text.Length > WebSocketLimits.MaxMessageBytes)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(text), text.Length, $"a message may not exceed {WebSocketLimits.MaxMessageBytes} bytes");
+        }
+    }
+
+    /// <summary>The first call starts the close; every call gets the same task.</summary>
+    private Task StartClosing(TimeSpan clientCloseTimeout)
+    {
+        lock (_closeGate)
+        {
+            if (_closeTask is null)
+            {
+                Volatile.Write(ref _closing, 1);
+                _closeTask = CloseCoreAsync(clientCloseTimeout);
+            }
+
+            return _closeTask;
+        }
+    }
+
+    // Stages: refuse new clients and ask every client to close (1001), stop Kestrel (it unbinds at once,
+    // then waits for the handlers), wait until every handler has returned, dispose.
+    private async Task CloseCoreAsync(TimeSpan clientCloseTimeout)
+    {
+        // Return the task to StartClosing at once; the work runs on the pool.
+        await Task.Yield();
+        foreach (var connection in _clients.Values)
+        {
+            connection.RequestClose(WebSocketLimits.GoingAway, "server closing", dropPending: false, error: null, clientCloseTimeout);
+        }
+
+        var app = _app!;
+        using (var stopTimeout = new CancellationTokenSource(ServerSettings.ShutdownTimeout))
+        {
+            try
+            {
+                await app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Kestrel aborted whatever was left; the handlers end through RequestAborted.
+            }
+        }
+
+        if (Interlocked.Decrement(ref _activeHandlers) == 0)
+        {
+            _idle.TrySetResult();
+        }
+
+        await _idle.Task.ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        _onClosed(this);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _activeHandlers);
+        try
+        {
+            await HandleCoreAsync(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _activeHandlers) == 0)
+            {
+                _idle.TrySetResult();
+            }
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
+    {
+        var response = context.Response;
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            response.StatusCode = StatusCodes.Status426UpgradeRequired;
+            response.Headers.Upgrade = "websocket";
+            response.Headers.SecWebSocketVersion = "13";
+            response.ContentType = "text/plain";
+            await response.WriteAsync("WebSocket endpoint: connect with ws://\n", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        if (!_origins.IsAllowed(context.Request.Headers.Origin))
+        {
+            response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+
+        if (!IsOpen)
+        {
+            response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        // Accepted without compression (the default): no per-message deflate, no compression bombs.
+        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var connection = new ClientConnection(
+            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted);
+        _clients[connection.Id] = connection;
+
+        // CloseAsync may have run between the check above and the add: then it did not see this client.
+        if (!IsOpen)
+        {
+            connection.RequestClose(
+                WebSocketLimits.GoingAway, "server closing", dropPending: false, error: null, ServerSettings.CloseHandshakeTimeout);
+        }
+
+        try
+        {
+            _events.OnOpen(connection.Id);
+        }
+#pragma warning disable CA1031 // The contract forbids throwing; a faulty handler must not take the connection down.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        await connection.RunAsync(c => _clients.TryRemove(c.Id, out _)).ConfigureAwait(false);
+    }
+
+    /// <summary>A host lifetime that does nothing: the plugin's host decides when servers stop.</summary>
+    private sealed class PassiveHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,33 @@
+using PluginNet.Core.Transports;
+
+namespace PluginNet.Plugins.WsServer.Internal;
+
+/// <summary>Timings of this transport and the checks on a listen request.</summary>
+internal static class ServerSettings
+{
+    /// <summary>How long a polite close (ours or the peer's) may take before the connection is aborted.</summary>
+    /// <remarks>On loopback a close reply takes milliseconds; a peer that needs longer is not reading.</remarks>
+    public static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>The same for <c>IWebSocketServer.DisposeAsync</c>: enough to get the 1001 frame out, no more.</summary>
+    public static readonly TimeSpan DisposeCloseTimeout = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long Kestrel may take to stop before it aborts what is left (its default is 30 s).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Receive buffer per read; a message is reassembled from such chunks.</summary>
+    public const int ReceiveChunkBytes = 16 * 1024;
+
+    /// <summary>Largest reassembly buffer a connection keeps between messages; a bigger one is dropped.</summary>
+    public const int KeptAssemblyBufferBytes = 1024 * 1024;
+
+    public static void Validate(WebSocketListenRequest request)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Port, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(request.Port, 65535, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxMessageBytes, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxQueuedBytesPerClient, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.HandshakeTimeout, TimeSpan.Zero, nameof(request));
+        ArgumentNullException.ThrowIfNull(request.AllowedOrigins, nameof(request));
+    }
+}
