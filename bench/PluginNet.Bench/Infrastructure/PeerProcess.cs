@@ -134,6 +134,25 @@ internal sealed class PeerProcess : IAsyncDisposable
         throw new InvalidOperationException($"{_name} exited (code {(_process.HasExited ? _process.ExitCode : -1)}) before printing '{prefix}'");
     }
 
+    /// <summary>The lines printed since the last read, without waiting.</summary>
+    public List<string> DrainLines()
+    {
+        var lines = new List<string>();
+        while (_lines.Reader.TryRead(out var line))
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
+    /// <summary>Writes a line to the process's standard input (e.g. a control command).</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Waits (bounded) for the process to exit by itself.</summary>
     public async Task WaitForExitAsync(TimeSpan timeout)
     {
