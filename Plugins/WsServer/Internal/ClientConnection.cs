@@ -1,13 +1,13 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 using PluginNet.Core.Transports;
 
 namespace PluginNet.Plugins.WsServer.Internal;
 
 /// <summary>
-/// One accepted client: its socket, its own outgoing queue drained by its own writer, and the receive
-/// loop that raises all of its events.
+/// One accepted client: its socket, its own outgoing queue (drained on demand, on the thread pool),
+/// and the receive loop that raises all of its events.
 /// </summary>
 /// <remarks>
 /// Every event of a client is raised from <see cref="RunAsync"/>, so they come one at a time: OnOpen
@@ -21,8 +21,14 @@ internal sealed class ClientConnection
     private readonly long _maxMessageBytes;
     private readonly long _maxQueuedBytes;
     private readonly CancellationTokenSource _abort;
-    private readonly Channel<byte[]> _outgoing = Channel.CreateUnbounded<byte[]>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    // The outgoing queue has no thread of its own: a drain runs when there is something to send
+    // (_draining is 1 while one runs; it alone touches the socket's send side) and stops when the
+    // queue is empty. Once the queue is closed the last drain sends the close frame.
+    private readonly ConcurrentQueue<byte[]> _outgoing = new();
+    private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _draining;
+    private volatile bool _queueClosed;
 
     private readonly Lock _gate = new();
     private long _queuedBytes;
@@ -61,7 +67,12 @@ internal sealed class ClientConnection
     /// queued. A single message into an empty queue is always accepted (it is at most 64 MB), so the
     /// limit measures how far a client lags behind, not how big one message may be.
     /// </remarks>
-    public bool TryEnqueue(byte[] payload)
+    /// <param name="payload">The message; shared, never written to.</param>
+    /// <param name="send">
+    /// Start sending at once (on the thread pool). A broadcast passes false for every client and then
+    /// calls <see cref="SendQueued"/> for all of them from one pool thread.
+    /// </param>
+    public bool TryEnqueue(byte[] payload, bool send = true)
     {
         if (_closing)
         {
@@ -81,13 +92,25 @@ internal sealed class ClientConnection
             return false;
         }
 
-        if (!_outgoing.Writer.TryWrite(payload))
+        _outgoing.Enqueue(payload);
+        if (send)
         {
-            Interlocked.Add(ref _queuedBytes, -payload.Length);
-            return false;
+            ScheduleDrain();
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Sends what is queued from the calling thread, up to the first send the socket cannot take at
+    /// once (the rest then follows in the background). Nothing happens while a drain is already running.
+    /// </summary>
+    public void SendQueued()
+    {
+        if (!_outgoing.IsEmpty && Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            _ = DrainAsync();
+        }
     }
 
     /// <summary>
@@ -113,7 +136,7 @@ internal sealed class ClientConnection
             SetDeadlineLocked(timeout);
         }
 
-        _outgoing.Writer.TryComplete();
+        CloseQueue();
         return true;
     }
 
@@ -121,7 +144,6 @@ internal sealed class ClientConnection
     /// <param name="beforeClose">Called just before OnClose, to forget the client.</param>
     public async Task RunAsync(Action<ClientConnection> beforeClose)
     {
-        var writer = WriteLoopAsync(_abort.Token);
         try
         {
             await ReceiveLoopAsync(_abort.Token).ConfigureAwait(false);
@@ -151,8 +173,8 @@ internal sealed class ClientConnection
             SetDeadlineLocked(ServerSettings.CloseHandshakeTimeout);
         }
 
-        _outgoing.Writer.TryComplete();
-        await writer.ConfigureAwait(false);
+        CloseQueue();
+        await _writerDone.Task.ConfigureAwait(false);
 
         int code;
         string reason;
@@ -225,14 +247,31 @@ internal sealed class ClientConnection
         }
     }
 
-    private async Task WriteLoopAsync(CancellationToken cancellationToken)
+    // No more messages: the drain that finds the queue closed and empty sends the close frame.
+    private void CloseQueue()
     {
-        var reader = _outgoing.Reader;
+        _queueClosed = true;
+        ScheduleDrain();
+    }
+
+    private void ScheduleDrain()
+    {
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.DrainAsync(), this, preferLocal: false);
+        }
+    }
+
+    // Runs with _draining = 1. Sends until the queue is empty, then lets go, unless a message or the
+    // close arrived meanwhile (checked after letting go: Enqueue/CloseQueue then CAS, so one side sees the other).
+    private async Task DrainAsync()
+    {
+        var cancellationToken = _abort.Token;
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                while (reader.TryRead(out var payload))
+                while (_outgoing.TryDequeue(out var payload))
                 {
                     try
                     {
@@ -247,9 +286,20 @@ internal sealed class ClientConnection
                         Interlocked.Add(ref _queuedBytes, -payload.Length);
                     }
                 }
+
+                if (_queueClosed)
+                {
+                    break; // keeps _draining: nothing is sent after the close frame
+                }
+
+                Interlocked.Exchange(ref _draining, 0);
+                if ((_outgoing.IsEmpty && !_queueClosed) || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                {
+                    return;
+                }
             }
 
-            // The queue was completed: the connection is closing. Send our close frame, or echo the peer's.
+            // The queue was closed: the connection is closing. Send our close frame, or echo the peer's.
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
                 var (status, description) = CloseFrameToSend();
@@ -265,9 +315,19 @@ internal sealed class ClientConnection
             NoteFailure(ex.Message);
 
             // The receive loop may be waiting on a healthy-looking socket; end it too. The source is
-            // disposed only after this loop has finished, so it is still alive here.
+            // disposed only after the writer has finished, so it is still alive here.
             await _abort.CancelAsync().ConfigureAwait(false);
         }
+#pragma warning disable CA1031 // Anything else is a bug: RunAsync gets it from _writerDone, as it got it from the old writer task.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _writerDone.TrySetException(ex);
+            return;
+        }
+
+        // Reached only by the closing drain, or after a failure (which keeps _draining: the socket is done).
+        _writerDone.TrySetResult();
     }
 
     private (WebSocketCloseStatus Status, string? Description) CloseFrameToSend()
@@ -296,7 +356,7 @@ internal sealed class ClientConnection
             SetDeadlineLocked(ServerSettings.CloseHandshakeTimeout);
         }
 
-        _outgoing.Writer.TryComplete();
+        CloseQueue();
     }
 
     private void NoteFailure(string message)

@@ -119,11 +119,22 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
             return;
         }
 
-        // One copy shared by every client's queue; nobody writes to it.
+        // One copy shared by every client's queue; nobody writes to it. Queued everywhere first, then
+        // sent to all from one pool thread: one hand-over per broadcast instead of one per client.
         var payload = text.ToArray();
-        foreach (var connection in _clients.Values)
+        foreach (var (_, connection) in _clients)
         {
-            connection.TryEnqueue(payload);
+            connection.TryEnqueue(payload, send: false);
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static server => server.SendQueuedToAll(), this, preferLocal: false);
+    }
+
+    private void SendQueuedToAll()
+    {
+        foreach (var (_, connection) in _clients)
+        {
+            connection.SendQueued();
         }
     }
 
