@@ -71,7 +71,9 @@ public sealed class MenuThreadDispatcher : IDisposable
             Interlocked.Exchange(ref _sleeping, 1);
             if (_queue.IsEmpty)
             {
-                _posted.Wait(timeout);
+                // Whole milliseconds, rounded up: the event would truncate 0.7 ms to 0 and return at
+                // once, turning the end of every frame into a busy loop.
+                _posted.Wait(WholeMilliseconds(timeout));
             }
 
             Volatile.Write(ref _sleeping, 0);
@@ -125,6 +127,10 @@ public sealed class MenuThreadDispatcher : IDisposable
 
         return new DispatchStats(ran, dropped, _queue.Count, Stopwatch.GetElapsedTime(started));
     }
+
+    /// <summary><paramref name="timeout"/> in whole milliseconds, rounded up (at least 1 for any positive time).</summary>
+    public static int WholeMilliseconds(TimeSpan timeout) =>
+        timeout <= TimeSpan.Zero ? 0 : (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds));
 
     /// <summary>Throws unless called on the menu thread. Use at the top of anything that touches Lua.</summary>
     public void VerifyMenuThread()

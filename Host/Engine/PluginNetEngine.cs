@@ -324,7 +324,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
                 if (limited && budgetLeft <= TimeSpan.Zero)
                 {
                     // This frame's callback budget is spent: the rest waits, in order, for the next frame.
-                    Thread.Sleep(untilFrame);
+                    Thread.Sleep(MenuThreadDispatcher.WholeMilliseconds(untilFrame));
                 }
                 else
                 {

@@ -198,4 +198,28 @@ public class MenuThreadDispatcherTests
         Assert.Equal(rounds, handled);
         Assert.True(slowest < TimeSpan.FromSeconds(5), $"a wait lasted {slowest.TotalSeconds:0.0} s: a post did not wake the menu thread");
     }
+
+    [Fact]
+    public void WaitForWork_SubMillisecondTimeout_WaitsInsteadOfReturningAtOnce()
+    {
+        // The frame loop waits for "the rest of the frame", often under 1 ms; returning at once
+        // there made the end of every frame a busy loop.
+        using var dispatcher = new MenuThreadDispatcher();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+
+        var hasWork = dispatcher.WaitForWork(TimeSpan.FromMilliseconds(0.3));
+
+        Assert.False(hasWork);
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(0.3));
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(-5, 0)]
+    [InlineData(0.001, 1)]
+    [InlineData(0.7, 1)]
+    [InlineData(1, 1)]
+    [InlineData(16.67, 17)]
+    public void WholeMilliseconds_RoundsUp(double milliseconds, int expected) =>
+        Assert.Equal(expected, MenuThreadDispatcher.WholeMilliseconds(TimeSpan.FromMilliseconds(milliseconds)));
 }
