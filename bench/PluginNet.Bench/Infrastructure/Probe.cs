@@ -53,6 +53,7 @@ internal sealed class Probe : ILuaModule
         _frame = _ =>
         {
             Frames.Add(Stopwatch.GetTimestamp());
+            FrameSchedStats.Add(ReadSchedStat());
             return 0;
         };
     }
@@ -77,6 +78,25 @@ internal sealed class Probe : ILuaModule
     public int StampCount => _stamps;
 
     public List<long> Frames { get; }
+
+    /// <summary>
+    /// At each <c>bench.frame()</c>: the menu thread's CPU time and its time spent runnable but waiting
+    /// for a CPU (Linux /proc/thread-self/schedstat, ns), to tell slow code from preemption.
+    /// </summary>
+    public List<(long CpuNs, long WaitNs)> FrameSchedStats { get; } = [];
+
+    private static (long CpuNs, long WaitNs) ReadSchedStat()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/thread-self/schedstat").Split(' ');
+            return (long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (-1, -1);
+        }
+    }
 
     /// <summary>Milliseconds between two marks.</summary>
     public double Between(int from, int to) => Stopwatch.GetElapsedTime(Marks[from], Marks[to]).TotalMilliseconds;

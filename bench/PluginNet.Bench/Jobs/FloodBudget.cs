@@ -35,7 +35,7 @@ internal static class FloodBudget
             Console.WriteLine(
                 $"  run {run}: queued in {outcome.PostMs:0.0} ms; delivered {outcome.Delivered} in order: {outcome.InOrder}; " +
                 $"{outcome.Frames} frames; callback time per frame: median {outcome.MedianFrameMs:0.00} ms, worst {outcome.WorstFrameMs:0.00} ms; " +
-                $"longest frame interval {outcome.LongestIntervalMs:0.0} ms; worst frame #{outcome.WorstFrame}; {outcome.Gc}");
+                $"longest frame interval {outcome.LongestIntervalMs:0.0} ms; worst frame #{outcome.WorstFrame} (menu thread in that frame: {outcome.WorstCpuMs:0.00} ms CPU, {outcome.WorstWaitMs:0.00} ms waiting for a CPU); {outcome.Gc}");
         }
 
         var median = Stats.Median(worst);
@@ -78,6 +78,7 @@ internal static class FloodBudget
         // Callbacks per frame interval: from the frame mark (or the first callback, before the first frame) to the last.
         var frames = probe.Frames;
         var perFrame = new List<double>();
+        var startMarks = new List<int>(); // the frame mark each stretch starts at (-1: before the first)
         var index = 1;
         var start = probe.Marks[1];
         for (var f = 0; f <= frames.Count && index <= count; f++)
@@ -96,11 +97,21 @@ internal static class FloodBudget
             }
 
             perFrame.Add(Stopwatch.GetElapsedTime(Math.Min(start, probe.Marks[index]), probe.Marks[last]).TotalMilliseconds);
+            startMarks.Add(f - 1);
             index = last + 1;
             start = end;
         }
 
         var intervals = frames.Zip(frames.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b).TotalMilliseconds).ToList();
+
+        // The worst frame seen from the scheduler: between its frame mark and the next, how much CPU the
+        // menu thread used and how long it waited, runnable, for a CPU (taken by other processes).
+        var sched = probe.FrameSchedStats;
+        var worst = perFrame.IndexOf(perFrame.Max());
+        var mark = startMarks[worst];
+        var (worstCpu, worstWait) = mark >= 0 && mark + 1 < sched.Count && sched[mark].CpuNs >= 0
+            ? ((sched[mark + 1].CpuNs - sched[mark].CpuNs) / 1e6, (sched[mark + 1].WaitNs - sched[mark].WaitNs) / 1e6)
+            : (double.NaN, double.NaN);
         return new Outcome(
             delivered,
             inOrder,
@@ -110,10 +121,12 @@ internal static class FloodBudget
             intervals.Count > 0 ? intervals.Max() : 0,
             transport.PostMilliseconds,
             gc,
-            perFrame.IndexOf(perFrame.Max()));
+            worst,
+            worstCpu,
+            worstWait);
     }
 
-    private sealed record Outcome(int Delivered, bool InOrder, int Frames, double MedianFrameMs, double WorstFrameMs, double LongestIntervalMs, double PostMs, string Gc, int WorstFrame);
+    private sealed record Outcome(int Delivered, bool InOrder, int Frames, double MedianFrameMs, double WorstFrameMs, double LongestIntervalMs, double PostMs, string Gc, int WorstFrame, double WorstCpuMs, double WorstWaitMs);
 
     /// <summary>A client transport whose one connection opens, reports N messages in one burst, then closes.</summary>
     private sealed class FloodTransport(int count) : IWebSocketClientTransport
