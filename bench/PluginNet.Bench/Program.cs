@@ -43,6 +43,12 @@ Console.WriteLine($"PluginNet bench: {Environment.ProcessorCount} cores, .NET {E
 using var sampler = args.Contains("--alloc-profile") ? new AllocationSampler() : null;
 foreach (var (name, run) in jobs.Where(j => named.Contains(j.Name)))
 {
+    // Other work on the machine shows in every timing; the load average says how much there was.
+    if (File.Exists("/proc/loadavg"))
+    {
+        Console.WriteLine($"[{name}] load average: {(await File.ReadAllTextAsync("/proc/loadavg")).Trim()}");
+    }
+
     await run(settings, results);
     sampler?.Report(name);
 }
