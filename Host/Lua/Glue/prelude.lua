@@ -25,6 +25,12 @@ function util.check_opt(value, n, fname, expected, level)
   end
 end
 
+-- The words for a WebSocket message over the size limit (net.ws:send, srv:send, srv:broadcast).
+function util.oversize(size, limit)
+  return format("message of %d bytes is over the %d MB limit (%d bytes); split it into smaller messages",
+    size, limit // (1024 * 1024), limit)
+end
+
 -- Methods must be called with a colon (net.http:get); a dot call shifts every argument.
 function util.check_self(self, expected, fname, display, level)
   if self ~= expected then

@@ -39,7 +39,7 @@ internal static class RequestExecutor
     }
 
     private static HttpResult TimedOut(HttpRequestSpec spec) =>
-        HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}");
+        HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}; if it is just slow, pass a longer timeout (in seconds)");
 
     private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader) =>
         new(spec.Url)
