@@ -167,6 +167,18 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task ApiReference_EveryErrorText_QuotedThere()
+    {
+        var reference = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "docs", "API.md"));
+
+        // Texts with a placeholder (a port, a folder) are quoted there with an example value.
+        var missing = Cases.Where(c => !c.Value.Expected.Contains('{', StringComparison.Ordinal) && !reference.Contains(c.Value.Expected, StringComparison.Ordinal))
+            .Select(c => $"{c.Key}: {c.Value.Expected}").ToList();
+
+        Assert.True(missing.Count == 0, "docs/API.md does not quote:\n" + string.Join('\n', missing));
+    }
+
     /// <summary>What a case needs: the engine set-up, the Lua, the exact text; whether the Lua raises it, whether it is logged instead.</summary>
     private sealed record Case(Setup Setup, string Lua, string Expected, bool Raises = true, bool Logged = false);
 

@@ -80,6 +80,22 @@ public partial class TypeDefinitionTests
         Assert.Equal("---@meta pluginnet", lines[0]);
     }
 
+    [Fact]
+    public async Task ApiReference_EveryFunctionTheEngineRegisters_HasASection()
+    {
+        var runtime = await RuntimeSurfaceAsync();
+        var headings = (await File.ReadAllLinesAsync(Path.Combine(RepoPaths.Root, "docs", "API.md")))
+            .Where(l => l.StartsWith("## ", StringComparison.Ordinal) || l.StartsWith("### ", StringComparison.Ordinal))
+            .ToList();
+
+        var names = runtime.Where(n => n.StartsWith("function ", StringComparison.Ordinal))
+            .Select(n => n["function ".Length..].Replace("WsServer:", "srv:", StringComparison.Ordinal))
+            .Append("srv.id").Append("srv.port").Append("_SCRIPT_PATH").Append("print");
+        var missing = names.Where(n => !headings.Any(h => h.Split(' ', ',').Contains(n))).ToList();
+
+        Assert.True(missing.Count == 0, "no section in docs/API.md for: " + string.Join(", ", missing));
+    }
+
     private static string TypesFile => Path.Combine(RepoPaths.Root, "types", "pluginnet.lua");
 
     private static async Task<HashSet<string>> RuntimeSurfaceAsync()
