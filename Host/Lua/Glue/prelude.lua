@@ -89,6 +89,18 @@ coroutine.wrap = function(f)
   end
 end
 
+-- Runs a host call that may hold the menu thread on purpose (srv:close() waits until the server has
+-- stopped, listen until it has started): that time is not the script's, so it does not count
+-- against the runaway guard. Without this a slow close was reported as "an endless loop?".
+function util.blocking(fn, ...)
+  local started = now()
+  local results = pack(fn(...))
+  if deadline ~= nil then
+    deadline = deadline + (now() - started)
+  end
+  return unpack(results, 1, results.n)
+end
+
 local function with_traceback(err)
   return traceback(tostring(err), 2)
 end

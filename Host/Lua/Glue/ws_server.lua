@@ -83,7 +83,7 @@ function ws_server:listen(port, callbacks)
       arg_error(2, "listen", "field '" .. name .. "' must be a function, got " .. type(value))
     end
   end
-  local handle, id, bound_or_reason = raw.listen(p)
+  local handle, id, bound_or_reason = util.blocking(raw.listen, p)
   if handle == nil then
     if type(id) == "string" then
       error("net.ws_server:listen: " .. id, 2)
@@ -125,7 +125,7 @@ end
 
 -- close(): every client gets 1001; returns once the server has stopped and its port is free.
 function methods:close()
-  raw.close(server_id(self, "close"))
+  util.blocking(raw.close, server_id(self, "close"))
 end
 
 function methods:is_open()

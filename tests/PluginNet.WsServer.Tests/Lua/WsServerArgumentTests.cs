@@ -184,6 +184,32 @@ public sealed class WsServerArgumentTests
     }
 
     [Fact]
+    public async Task ListenAndClose_SlowerThanTheCallbackTimeLimit_NotAbortedAsAnEndlessLoop()
+    {
+        // Starting and stopping a server may hold the menu thread on purpose; that time is not the script's.
+        _transport.Listen(Arg.Any<WebSocketListenRequest>(), Arg.Any<IWebSocketServerEvents>()).Returns(_ =>
+        {
+            Thread.Sleep(300);
+            return _server;
+        });
+        _server.CloseAsync(Arg.Any<CancellationToken>()).Returns(_ => Task.Delay(300));
+
+        var output = await RunAsync("""
+            local function work() local n = 0 for i = 1, 100000 do n = n + i end return n end
+            local srv = net.ws_server:listen(8080, {})
+            work() -- enough instructions for the runaway guard to look at the clock
+            print("listening")
+            srv:close()
+            work()
+            print("closed", srv:is_open())
+            script.unload()
+            """);
+
+        Assert.Equal(["listening", "closed\tfalse"], output.Prints);
+        Assert.DoesNotContain(output.Logs, l => l.Level == LogLevel.Error);
+    }
+
+    [Fact]
     public async Task Unload_ServerStillOpen_IsClosedByTheLedger()
     {
         await RunAsync("net.ws_server:listen(8080, {}) script.unload()");
