@@ -1,10 +1,11 @@
 -- luacheck settings for the Lua in this repository: `luacheck examples types` from the repository
 -- root (Debian package: lua-check). tests/PluginNet.Toolkit.Tests runs it and wants zero warnings.
 --
--- `std` is exactly what a PluginNet script has, all of it read-only: Lua 5.4's standard library as the
--- sandbox leaves it (no debug, os.execute, os.exit, io.popen, string.dump or package.loadlib), plus
--- the host's globals with their fields, so a typo such as `net.http:gett` or `json.endcode` is a
--- warning. A test compares this list with a real engine (LuacheckStdTests).
+-- `std` is exactly what a PluginNet script has: Lua 5.4's standard library as the sandbox leaves it
+-- (no debug, os.execute, os.exit, io.popen, string.dump or package.loadlib), plus the host's globals
+-- with their fields. All of it is read-only except package.path and the like, so a typo such as
+-- `net.http:gett` or `json.endcode` is a warning. tests/PluginNet.Toolkit.Tests/LuacheckTests.cs
+-- compares this list with what a real script has.
 
 local empty = {}
 
