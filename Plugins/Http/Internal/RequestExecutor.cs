@@ -19,6 +19,10 @@ internal static class RequestExecutor
         {
             response = await client.ExecuteAsync(request, linked.Token).ConfigureAwait(false);
         }
+        catch (ObjectDisposedException) when (reader.Result is { } refused)
+        {
+            return refused; // the reader dropped an over-long response; RestSharp then met the disposed message
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
         {
             return TimedOut(spec);
