@@ -33,8 +33,8 @@ public class PermissionTests
 
         Assert.Equal(
             [
-                "false\t0\trefused by a permission: net.http may not reach '127.0.0.1' (plugins.json permissions allow api.example.com)",
-                "ws\trefused by a permission: net.ws may not reach '127.0.0.1' (plugins.json permissions allow nothing)",
+                "false\t0\trefused by a permission: net.http may not reach '127.0.0.1' (plugins.json permissions allow api.example.com); add the host to the \"http\" list there to allow it",
+                "ws\trefused by a permission: net.ws may not reach '127.0.0.1' (plugins.json permissions allow nothing); add the host to the \"ws\" list there to allow it",
                 "ws close\t1006",
             ],
             runner.Output.Prints);

@@ -25,6 +25,12 @@ function util.check_opt(value, n, fname, expected, level)
   end
 end
 
+-- The words for a WebSocket message over the size limit (net.ws:send, srv:send, srv:broadcast).
+function util.oversize(size, limit)
+  return format("message of %d bytes is over the %d MB limit (%d bytes); split it into smaller messages",
+    size, limit // (1024 * 1024), limit)
+end
+
 -- Methods must be called with a colon (net.http:get); a dot call shifts every argument.
 function util.check_self(self, expected, fname, display, level)
   if self ~= expected then
@@ -81,6 +87,18 @@ coroutine.wrap = function(f)
     end
     error(results[2], 0)
   end
+end
+
+-- Runs a host call that may hold the menu thread on purpose (srv:close() waits until the server has
+-- stopped, listen until it has started): that time is not the script's, so it does not count
+-- against the runaway guard. Without this a slow close was reported as "an endless loop?".
+function util.blocking(fn, ...)
+  local started = now()
+  local results = pack(fn(...))
+  if deadline ~= nil then
+    deadline = deadline + (now() - started)
+  end
+  return unpack(results, 1, results.n)
 end
 
 local function with_traceback(err)

@@ -40,7 +40,7 @@ internal sealed class HttpBinder : IScriptModule
             var provider = script.Services.Transports.Http;
             if (provider is null)
             {
-                return state.ReturnError("no plugin provides the http transport; load one (see plugins.json) and call again");
+                return state.ReturnError("no plugin provides the http transport; enable one that serves http in plugins.json (the Http plugin does) or load it with the console's `plugin load NAME`, then call again");
             }
 
             var id = ++_nextId;
