@@ -245,11 +245,7 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         var response = context.Response;
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            response.StatusCode = StatusCodes.Status426UpgradeRequired;
-            response.Headers.Upgrade = "websocket";
-            response.Headers.SecWebSocketVersion = "13";
-            response.ContentType = "text/plain";
-            await response.WriteAsync("WebSocket endpoint: connect with ws://\n", context.RequestAborted).ConfigureAwait(false);
+            await RefuseAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -289,6 +285,32 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         }
 
         await connection.RunAsync(c => _clients.TryRemove(c.Id, out _)).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers a request that is not a valid WebSocket handshake (RFC 6455 §4.2.2, §4.4).</summary>
+    /// <remarks>
+    /// An attempted handshake for version 13 that is malformed (no or invalid key, not a GET, no
+    /// <c>Connection: Upgrade</c>) gets 400; one for another version, and a plain HTTP request, get
+    /// 426 with the version this server speaks.
+    /// </remarks>
+    private static async Task RefuseAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        var response = context.Response;
+        var attempt = headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+        if (attempt && headers.SecWebSocketVersion.ToString() == "13")
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.ContentType = "text/plain";
+            await response.WriteAsync("malformed WebSocket handshake\n", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        response.StatusCode = StatusCodes.Status426UpgradeRequired;
+        response.Headers.Upgrade = "websocket";
+        response.Headers.SecWebSocketVersion = "13";
+        response.ContentType = "text/plain";
+        await response.WriteAsync("WebSocket endpoint: connect with ws:// (version 13)\n", context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>A host lifetime that does nothing: the plugin's host decides when servers stop.</summary>
