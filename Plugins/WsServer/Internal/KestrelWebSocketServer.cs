@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,6 +81,17 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         builder.Services.AddSingleton<IHostLifetime>(new PassiveHostLifetime());
 
         var app = builder.Build();
+
+        // Before UseWebSockets, which takes the upgrade feature when a request comes in.
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpUpgradeFeature>() is { } upgrade)
+            {
+                context.Features.Set<IHttpUpgradeFeature>(new MaskCheckingUpgradeFeature(upgrade));
+            }
+
+            return next(context);
+        });
         app.UseWebSockets();
         app.Run(server.HandleAsync);
         try
@@ -263,8 +275,9 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
 
         // Accepted without compression (the default): no per-message deflate, no compression bombs.
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var checkedStream = (context.Features.Get<IHttpUpgradeFeature>() as MaskCheckingUpgradeFeature)?.Stream;
         var connection = new ClientConnection(
-            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted);
+            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted, () => checkedStream?.Violation);
         _clients[connection.Id] = connection;
 
         // CloseAsync may have run between the check above and the add: then it did not see this client.

@@ -36,6 +36,7 @@ public sealed class HandshakeAttackTests
         }
 
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
+        healthy.Dispose();
     }
 
     [Fact]
@@ -50,6 +51,7 @@ public sealed class HandshakeAttackTests
 
         Assert.Equal(400, (await hostile.ReadResponseHeadAsync()).Status);
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
+        healthy.Dispose();
     }
 
     [Theory]
@@ -74,6 +76,7 @@ public sealed class HandshakeAttackTests
         Assert.Equal(expected, (await hostile.ReadResponseHeadAsync()).Status);
         Assert.True(await hostile.ServerDroppedAsync(TestTimeouts.Event), "the connection stayed open");
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
+        healthy.Dispose();
     }
 
     [Theory]
@@ -99,6 +102,7 @@ public sealed class HandshakeAttackTests
         Assert.Equal(400, (await hostile.ReadResponseHeadAsync()).Status);
         Assert.True(await hostile.ServerDroppedAsync(TestTimeouts.Event), "the connection stayed open");
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
+        healthy.Dispose();
     }
 
     [Fact]
@@ -114,6 +118,7 @@ public sealed class HandshakeAttackTests
         Assert.InRange(elapsed, timeout - TimeSpan.FromMilliseconds(100), timeout + TimeSpan.FromSeconds(2.5));
         Assert.True(sent < HostileClient.Handshake(harness.Server.Port).Length, "the whole handshake went out before the drop");
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
+        healthy.Dispose();
     }
 
     [Theory]
@@ -131,6 +136,7 @@ public sealed class HandshakeAttackTests
 
         Assert.Equal(403, (await hostile.ReadResponseHeadAsync()).Status);
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
+        healthy.Dispose();
     }
 }
 
@@ -147,6 +153,7 @@ public sealed class DefaultHandshakeTimeoutTests
 
         Assert.InRange(elapsed, TimeSpan.FromSeconds(9.9), TimeSpan.FromSeconds(12.5));
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
+        healthy.Dispose();
     }
 }
 

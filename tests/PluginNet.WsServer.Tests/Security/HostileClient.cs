@@ -80,23 +80,28 @@ internal sealed class HostileClient : IDisposable
     /// </summary>
     public static byte[] Frame(byte firstByte, ReadOnlySpan<byte> payload, bool masked = true)
     {
-        var header = FrameHeader(firstByte, payload.Length, masked, out var mask);
+        var mask = masked ? RandomNumberGenerator.GetBytes(4) : null;
+        var header = Header(firstByte, payload.Length, mask);
         var frame = new byte[header.Length + payload.Length];
         header.CopyTo(frame, 0);
         for (var i = 0; i < payload.Length; i++)
         {
-            frame[header.Length + i] = (byte)(payload[i] ^ (masked ? mask[i % 4] : 0));
+            frame[header.Length + i] = (byte)(payload[i] ^ (mask is null ? 0 : mask[i % 4]));
         }
 
         return frame;
     }
 
-    /// <summary>Only the header of a frame announcing <paramref name="length"/> bytes; the mask key (if any) is all zeroes, so the payload goes as is.</summary>
-    public static byte[] FrameHeader(byte firstByte, long length, bool masked, out byte[] mask)
+    /// <summary>
+    /// Only the (masked) header of a frame announcing <paramref name="length"/> bytes. Its mask key is
+    /// all zeroes, so the payload that follows can be sent as is, from any buffer.
+    /// </summary>
+    public static byte[] FrameHeader(byte firstByte, long length) => Header(firstByte, length, [0, 0, 0, 0]);
+
+    private static byte[] Header(byte firstByte, long length, byte[]? mask)
     {
-        mask = masked ? RandomNumberGenerator.GetBytes(4) : [0, 0, 0, 0];
         var header = new List<byte> { firstByte };
-        var maskBit = (byte)(masked ? 0x80 : 0);
+        var maskBit = (byte)(mask is null ? 0 : 0x80);
         if (length < 126)
         {
             header.Add((byte)(maskBit | length));
@@ -115,7 +120,7 @@ internal sealed class HostileClient : IDisposable
             header.AddRange(eight);
         }
 
-        if (masked)
+        if (mask is not null)
         {
             header.AddRange(mask);
         }
