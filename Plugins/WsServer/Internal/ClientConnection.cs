@@ -65,6 +65,9 @@ internal sealed class ClientConnection
 
     public long Id { get; }
 
+    /// <summary>True once the socket has failed the connection for a protocol violation (it sent 1002 or 1007 and gave up).</summary>
+    public bool FailedProtocol { get; private set; }
+
     /// <summary>True until the connection starts closing, whoever closes it.</summary>
     public bool IsOpen => !_closing;
 
@@ -152,6 +155,7 @@ internal sealed class ClientConnection
         {
             // A protocol violation (bad UTF-8 in a text message, bad framing): the socket has already
             // sent the client the matching close frame (1007, 1002) and aborted.
+            FailedProtocol = true;
             NoteFailure($"connection failed: {_protocolViolation() ?? ex.InnerException?.Message ?? ex.Message}");
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)

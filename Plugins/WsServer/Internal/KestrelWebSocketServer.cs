@@ -298,6 +298,31 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         }
 
         await connection.RunAsync(c => _clients.TryRemove(c.Id, out _)).ConfigureAwait(false);
+        if (connection.FailedProtocol && checkedStream is not null)
+        {
+            // The socket has sent its close frame (1002, 1007) and given up. Returning now would make
+            // Kestrel reset the connection, and a reset can overtake that frame before the client has
+            // read it: give the client the close handshake's time to read it and go.
+            await DrainAsync(checkedStream, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads and drops what the client still sends, until it closes or the close handshake timeout passes.</summary>
+    private static async Task DrainAsync(Stream stream, CancellationToken aborted)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        limit.CancelAfter(ServerSettings.CloseHandshakeTimeout);
+        var buffer = new byte[1024];
+        try
+        {
+            while (await stream.ReadAsync(buffer, limit.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Timed out, or the connection is already gone.
+        }
     }
 
     /// <summary>Answers a request that is not a valid WebSocket handshake (RFC 6455 §4.2.2, §4.4).</summary>

@@ -56,10 +56,48 @@ public sealed class FrameAttackTests
         }
 
         Assert.True(expected == await hostile.ReadCloseCodeAsync(), what);
+        hostile.ShutdownSend();
         Assert.True(await hostile.ServerDroppedAsync(TestTimeouts.Event), $"{what}: the connection stayed open");
         await harness.Events.ClosedAsync(hostileId);
         Assert.Equal(["open", "error", "close"], harness.Events.EventsOf(hostileId));
         Assert.False(harness.Events.HasMessage(hostileId));
+        await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
+        healthy.Dispose();
+    }
+
+    [Fact]
+    public async Task Frame_ViolationThenClientNeverCloses_DroppedAfterTheCloseHandshakeTimeout()
+    {
+        await using var harness = ServerHarness.Start();
+        using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
+        var hostileId = await harness.Events.NextOpenAsync();
+
+        await hostile.SendAsync(HostileClient.Frame(0xA1, "hi"u8));
+        Assert.Equal(ProtocolError, await hostile.ReadCloseCodeAsync());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // The server waits up to a second (the close handshake timeout) for the client to go, then drops it.
+        Assert.True(await hostile.ServerDroppedAsync(TimeSpan.FromSeconds(5)), "the connection stayed open");
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        Assert.Equal(WebSocketLimits.AbnormalClosure, (await harness.Events.ClosedAsync(hostileId)).Code);
+    }
+
+    [Fact]
+    public async Task Frame_ViolationsFromManyClientsAtOnce_EveryOneReadsItsCloseCode()
+    {
+        // Returning from a failed connection at once let Kestrel reset it, and under load the reset
+        // overtook the close frame (a few clients in twenty read "connection reset" instead of 1002).
+        await using var harness = ServerHarness.Start();
+        var (healthy, healthyId) = await harness.ConnectAsync();
+        var codes = await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
+        {
+            using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
+            await hostile.SendAsync(i % 2 == 0 ? HostileClient.Frame(0xA1, "hi"u8) : HostileClient.Frame(0x81, [0xC3, 0x28]));
+            return await hostile.ReadCloseCodeAsync();
+        }));
+
+        Assert.Equal(30, codes.Count(c => c == ProtocolError));
+        Assert.Equal(30, codes.Count(c => c == WebSocketLimits.InvalidPayload));
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
         healthy.Dispose();
     }

@@ -201,6 +201,9 @@ internal sealed class HostileClient : IDisposable
         }
     }
 
+    /// <summary>Sends FIN (no more data from this side), as a client does once it has read the server's close.</summary>
+    public void ShutdownSend() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
     /// <summary>Ends the connection with a TCP reset, no close frame, no FIN.</summary>
     public void Reset()
     {
