@@ -66,8 +66,10 @@ local function rethrow_abort(results)
   return unpack(results, 1, results.n)
 end
 
-pcall = function(...) return rethrow_abort(pack(pcall_(...))) end
-xpcall = function(f, handler, ...) return rethrow_abort(pack(xpcall_(f, function(e)
+-- _G: `xpcall` is a local of this chunk (above), and assigning it would leave the script's xpcall
+-- the original one, which swallows the abort.
+_G.pcall = function(...) return rethrow_abort(pack(pcall_(...))) end
+_G.xpcall = function(f, handler, ...) return rethrow_abort(pack(xpcall_(f, function(e)
   if e == abort then return abort end
   return handler(e)
 end, ...))) end
@@ -118,6 +120,19 @@ function util.call(where, fn, ...)
     raw.report_error(where, err)
   end
   return ok
+end
+
+local function call_field(t, key, ...)
+  local fn = t[key]
+  if fn ~= nil then
+    return fn(...)
+  end
+end
+
+-- Calls t[key](...) like util.call; nothing when the field is nil. The lookup runs under the guard
+-- too: `t` is the script's own table, whose __index may be a script function.
+function util.call_field(where, t, key, ...)
+  return util.call(where, call_field, t, key, ...)
 end
 
 return util

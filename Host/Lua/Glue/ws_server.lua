@@ -148,10 +148,7 @@ local function deliver(id, what, client, a, b)
     return
   end
   local name = names[what]
-  local fn = callbacks[name]
-  if fn ~= nil then
-    util.call("net.ws_server " .. name, fn, client, a, b)
-  end
+  util.call_field("net.ws_server " .. name, callbacks, name, client, a, b)
 end
 
 return ws_server, deliver
