@@ -13,6 +13,8 @@ internal static class FailureText
         {
             switch (e)
             {
+                case RedirectRefusedException refused:
+                    return refused.Message;
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
                     return $"connection refused by {target}; is the server running, and is the port right?";
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
