@@ -44,12 +44,22 @@ end
 local abort = setmetatable({ message = "" }, { __tostring = function(a) return a.message end })
 local deadline = nil
 
+-- The script line running now: the nearest frame of a script file ("@path"), skipping the glue's
+-- own frames (the pcall and coroutine wrappers below) that the hook may happen to interrupt.
+local function script_position()
+  for level = 3, 40 do
+    local where = getinfo(level, "Sl")
+    if where == nil then break end
+    if where.source:sub(1, 1) == "@" and where.currentline and where.currentline > 0 then
+      return where.short_src .. ":" .. where.currentline .. ": "
+    end
+  end
+  return ""
+end
+
 local function guard()
   if deadline ~= nil and now() > deadline then
-    local where = getinfo(2, "Sl")
-    local at = where and where.currentline and where.currentline > 0
-      and (where.short_src .. ":" .. where.currentline .. ": ") or ""
-    abort.message = format("%scallback aborted: still running after %d ms (an endless loop?)", at, limit_ms)
+    abort.message = format("%scallback aborted: still running after %d ms (an endless loop?)", script_position(), limit_ms)
     error(abort, 0)
   end
 end
