@@ -1,7 +1,9 @@
 -- The HTTP examples of the original API document, runnable as one script.
--- They talk to example.com and api.example.com; without internet each one reports clearly
--- what it could not reach (resp.ok == false, resp.error says why) and the script still ends.
 --
+-- Offline, from the hand-written recordings in examples/cassettes/ (04xx):
+--   dotnet run --project Host -c Release -- run examples/http_seed.lua --plugins examples/plugins.replay.json
+-- Live, against example.com and api.example.com (without internet each request reports what it
+-- could not reach: resp.ok == false, resp.error says why, and the script still ends):
 --   dotnet run --project Host -c Release -- run examples/http_seed.lua
 
 local token = "demo-token"

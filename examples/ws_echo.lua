@@ -3,8 +3,8 @@
 --
 -- It needs an echo server on this machine (nothing leaves 127.0.0.1):
 --   * when net.ws_server is installed, the script starts its own echo server on 127.0.0.1;
---   * otherwise it connects to WS_ECHO_URL (a global or an environment variable), default
---     ws://127.0.0.1:8765/, e.g. the echo server next to this file:
+--   * otherwise it connects to WS_ECHO_URL (a global an embedding application sets, or an
+--     environment variable), default ws://127.0.0.1:8765/, e.g. the echo server next to this file:
 --       dotnet run examples/ws_echo_server.cs                              (terminal 1)
 --       dotnet run --project Host -c Release -- run examples/ws_echo.lua    (terminal 2)
 --
@@ -16,7 +16,7 @@ local MESSAGES = 5000     -- round trips per run
 local MAX_ATTEMPTS = 10   -- failed connects in a row before giving up
 local RETRY_FRAMES = 30   -- frames to wait before connecting again after a failure
 
-local url = WS_ECHO_URL or os.getenv("WS_ECHO_URL")
+local url = _G.WS_ECHO_URL or os.getenv("WS_ECHO_URL")
 local server
 
 if not url and pcall(function() return net.ws_server end) then
@@ -92,10 +92,10 @@ connect = function()
         net.ws:close(id)
       end
     end,
-    on_error = function(id, err)
+    on_error = function(_, err)
       log.warn("ws error: " .. err)
     end,
-    on_close = function(id, code, reason)
+    on_close = function(_, code, reason)
       if bad then
         finish("run " .. run .. ": " .. bad)
       elseif started == nil then

@@ -12,6 +12,11 @@ namespace PluginNet.Core.Transports;
 /// The host has already checked that it lies inside the download folder.
 /// </param>
 /// <param name="MaxBodyBytes">Largest response body held in memory; a larger one fails the request.</param>
+/// <param name="CheckRedirect">
+/// Asked before a redirect is followed, with the absolute target: null to follow it, otherwise the
+/// reason it is refused, which becomes the result's error (status 0, nothing sent to the target).
+/// Lets the host apply a script's permissions to every hop. Null: follow redirects freely.
+/// </param>
 public sealed record HttpRequestSpec(
     string Method,
     Uri Url,
@@ -20,7 +25,8 @@ public sealed record HttpRequestSpec(
     string? ContentType,
     TimeSpan Timeout,
     string? SaveToFile,
-    long MaxBodyBytes = HttpRequestSpec.DefaultMaxBodyBytes)
+    long MaxBodyBytes = HttpRequestSpec.DefaultMaxBodyBytes,
+    Func<Uri, string?>? CheckRedirect = null)
 {
     /// <summary>The default in-memory body cap: 64 MiB, as for WebSocket messages.</summary>
     public const long DefaultMaxBodyBytes = 64L * 1024 * 1024;

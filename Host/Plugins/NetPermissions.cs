@@ -27,21 +27,21 @@ public sealed record ScriptPermissions(IReadOnlyList<string>? HttpHosts, IReadOn
     public static ScriptPermissions AllowAll { get; } = new(null, null, null);
 
     /// <summary>Null when <c>net.http</c> may reach <paramref name="url"/>; otherwise the refusal, worded for the script.</summary>
-    public string? CheckHttp(Uri url) => CheckHost(HttpHosts, url, "net.http");
+    public string? CheckHttp(Uri url) => CheckHost(HttpHosts, url, "net.http", "http");
 
     /// <summary>Null when <c>net.ws</c> may connect to <paramref name="url"/>; otherwise the refusal.</summary>
-    public string? CheckWs(Uri url) => CheckHost(WsHosts, url, "net.ws");
+    public string? CheckWs(Uri url) => CheckHost(WsHosts, url, "net.ws", "ws");
 
     /// <summary>Null when the script may listen on <paramref name="port"/>; otherwise the refusal.</summary>
     public string? CheckListen(int port) =>
         ListenPorts is null || ListenPorts.Contains(port)
             ? null
-            : $"refused by a permission: this script may not listen on port {port} (plugins.json permissions allow {Describe(ListenPorts.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList())})";
+            : $"refused by a permission: this script may not listen on port {port} (plugins.json permissions allow {Describe(ListenPorts.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList())}); listen on an allowed port, or add {port} to the \"listen\" list there";
 
-    private static string? CheckHost(IReadOnlyList<string>? patterns, Uri url, string api) =>
+    private static string? CheckHost(IReadOnlyList<string>? patterns, Uri url, string api, string list) =>
         patterns is null || patterns.Any(p => Matches(p, url.Host))
             ? null
-            : $"refused by a permission: {api} may not reach '{url.Host}' (plugins.json permissions allow {Describe(patterns)})";
+            : $"refused by a permission: {api} may not reach '{url.Host}' (plugins.json permissions allow {Describe(patterns)}); add the host to the \"{list}\" list there to allow it";
 
     private static bool Matches(string pattern, string host) =>
         pattern == "*"

@@ -24,7 +24,9 @@ public sealed class RestSharpHttpTransport : IHttpTransport, IDisposable
             // Timeouts are per request (the script's), enforced by RequestExecutor.
             Timeout = Timeout.InfiniteTimeSpan,
             ThrowOnAnyError = false,
-            FollowRedirects = true,
+            // Redirects are followed by RedirectHandler, which asks the host about every hop.
+            FollowRedirects = false,
+            ConfigureMessageHandler = inner => new RedirectHandler(inner),
             UserAgent = "PluginNet",
         });
     }

@@ -147,7 +147,7 @@ public class HttpIntegrationTests : IAsyncLifetime
     {
         var output = await RunAsync("""net.http:get("http://127.0.0.1:1/", function(r) print(r.status, r.ok, r.error) script.unload() end)""");
 
-        Assert.Equal("0\tfalse\tconnection refused by 127.0.0.1:1", Assert.Single(output.Prints));
+        Assert.Equal("0\tfalse\tconnection refused by 127.0.0.1:1; is the server running, and is the port right?", Assert.Single(output.Prints));
     }
 
     [Fact]

@@ -33,8 +33,8 @@ public class PermissionTests
 
         Assert.Equal(
             [
-                "false\t0\trefused by a permission: net.http may not reach '127.0.0.1' (plugins.json permissions allow api.example.com)",
-                "ws\trefused by a permission: net.ws may not reach '127.0.0.1' (plugins.json permissions allow nothing)",
+                "false\t0\trefused by a permission: net.http may not reach '127.0.0.1' (plugins.json permissions allow api.example.com); add the host to the \"http\" list there to allow it",
+                "ws\trefused by a permission: net.ws may not reach '127.0.0.1' (plugins.json permissions allow nothing); add the host to the \"ws\" list there to allow it",
                 "ws close\t1006",
             ],
             runner.Output.Prints);
@@ -54,6 +54,55 @@ public class PermissionTests
         await runner.WaitForExitAsync();
 
         Assert.Equal(["true\thi"], runner.Output.Prints);
+    }
+
+    [Fact]
+    public async Task Http_RedirectToHostNotAllowed_RefusedAndTargetNeverReached()
+    {
+        var targetHits = 0;
+        await using var server = await TestHttpServer.StartAsync(app =>
+        {
+            app.Map("/target", context =>
+            {
+                Interlocked.Increment(ref targetHits);
+                return context.Response.WriteAsync("target");
+            });
+        });
+        var port = new Uri(server.BaseUrl).Port;
+        await using var redirector = await TestHttpServer.StartAsync(app =>
+        {
+            app.Map("/same", context =>
+            {
+                context.Response.Redirect($"http://localhost:{port}/target");
+                return Task.CompletedTask;
+            });
+            app.Map("/away", context =>
+            {
+                context.Response.Redirect(server.Url("/target")); // 127.0.0.1: not in the allowed list
+                return Task.CompletedTask;
+            });
+        });
+        var redirectorPort = new Uri(redirector.BaseUrl).Port;
+        var script = LuaScripts.Write($$"""
+            net.http:get("http://localhost:{{redirectorPort}}/same", function(r)
+              print("same", r.ok, r.body)
+              net.http:get("http://localhost:{{redirectorPort}}/away", function(r2)
+                print("away", r2.ok, r2.status, r2.error)
+                script.unload()
+              end)
+            end)
+            """, "redirected.lua");
+        var config = await WriteConfigAsync("""
+            "permissions": { "scripts": { "redirected.lua": { "http": ["localhost"] } } }
+            """);
+
+        var runner = await EngineRunner.StartAsync([script], pluginsJson: config);
+        await runner.WaitForExitAsync();
+
+        Assert.Equal("same\ttrue\ttarget", runner.Output.Prints[0]);
+        Assert.StartsWith("away\tfalse\t0\trefused by a permission: net.http may not reach '127.0.0.1'", runner.Output.Prints[1]);
+        Assert.Contains("(reached through a redirect from http://localhost:", runner.Output.Prints[1]);
+        Assert.Equal(1, targetHits); // only the allowed hop reached it
     }
 
     [Theory]

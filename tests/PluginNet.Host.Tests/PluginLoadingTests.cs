@@ -46,7 +46,7 @@ public class PluginLoadingTests
 
         Assert.Contains(runner.Output.Logs, l => l.Message.StartsWith("plugin 'Broken' not loaded", StringComparison.Ordinal) && l.Message.Contains("BadImageFormat"));
         Assert.Contains(runner.Output.Logs, l => l.Message.StartsWith("plugin 'Missing' not loaded", StringComparison.Ordinal) && l.Message.Contains("does not exist"));
-        Assert.Equal(["connection refused by 127.0.0.1:1"], runner.Output.Prints);
+        Assert.Equal(["connection refused by 127.0.0.1:1; is the server running, and is the port right?"], runner.Output.Prints);
     }
 
     [Theory]

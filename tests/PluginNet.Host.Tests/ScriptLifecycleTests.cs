@@ -128,6 +128,25 @@ public class ScriptLifecycleTests
         Assert.Contains("json.encode: cannot encode a function", runner.Output.Prints[2]);
     }
 
+    [Fact]
+    public async Task JsonEncode_ObjectKeys_WrittenInSortedOrderOnEveryRun()
+    {
+        // Lua's table order differs from one state to the next; the encoded text must not.
+        const string Lua = """
+            print(json.encode({ username = "u", content = "c", embeds = { { title = "t", color = 1 } }, [2] = "two", ["10"] = 10, tts = false }))
+            script.unload()
+            """;
+        var texts = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var runner = await EngineRunner.StartAsync([LuaScripts.Write(Lua)]);
+            await runner.WaitForExitAsync();
+            texts.Add(Assert.Single(runner.Output.Prints));
+        }
+
+        Assert.All(texts, t => Assert.Equal("""{"10":10,"2":"two","content":"c","embeds":[{"color":1,"title":"t"}],"tts":false,"username":"u"}""", t));
+    }
+
     private static async Task WaitForFrameAsync(EngineRunner runner, long frame)
     {
         var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -45,7 +45,7 @@ public class RecordReplayTests
                 "4\t200\ttrue\t{\"event\":\"bye\"}\t",
                 "5\t200\ttrue\tput body\t",
                 "6\t404\tfalse\tstatus body\tHTTP 404 Not Found",
-                "7\t0\tfalse\t\tconnection refused by 127.0.0.1:1",
+                "7\t0\tfalse\t\tconnection refused by 127.0.0.1:1; is the server running, and is the port right?",
             ],
             recorded.Prints);
         Assert.Equal(recorded.Prints, replayed.Prints);

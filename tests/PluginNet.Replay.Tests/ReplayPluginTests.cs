@@ -102,7 +102,7 @@ public class ReplayPluginTests
         var log = Assert.Single(runner.Output.Logs, l => l.Level == LogLevel.Error);
         Assert.StartsWith($"plugin 'Replay' not loaded ({ReplaySetup.PluginPath("Replay")}): ArgumentException: ", log.Message, StringComparison.Ordinal);
         Assert.EndsWith(problem, log.Message, StringComparison.Ordinal);
-        Assert.Equal(["connection refused by 127.0.0.1:1"], runner.Output.Prints);
+        Assert.Equal(["connection refused by 127.0.0.1:1; is the server running, and is the port right?"], runner.Output.Prints);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public class ReplayPluginTests
         var (replayed, player) = await RunCapturingContextAsync(setup.Config("replay"), Lua);
 
         // Both did their work (a JSON file written, then read back) before they were unloaded.
-        Assert.Equal(["false\tconnection refused by 127.0.0.1:1"], recorded.Prints);
+        Assert.Equal(["false\tconnection refused by 127.0.0.1:1; is the server running, and is the port right?"], recorded.Prints);
         Assert.Equal(recorded.Prints, replayed.Prints);
         for (var i = 0; (recorder.IsAlive || player.IsAlive) && i < 20; i++)
         {

@@ -25,6 +25,12 @@ function util.check_opt(value, n, fname, expected, level)
   end
 end
 
+-- The words for a WebSocket message over the size limit (net.ws:send, srv:send, srv:broadcast).
+function util.oversize(size, limit)
+  return format("message of %d bytes is over the %d MB limit (%d bytes); split it into smaller messages",
+    size, limit // (1024 * 1024), limit)
+end
+
 -- Methods must be called with a colon (net.http:get); a dot call shifts every argument.
 function util.check_self(self, expected, fname, display, level)
   if self ~= expected then
@@ -38,12 +44,22 @@ end
 local abort = setmetatable({ message = "" }, { __tostring = function(a) return a.message end })
 local deadline = nil
 
+-- The script line running now: the nearest frame of a script file ("@path"), skipping the glue's
+-- own frames (the pcall and coroutine wrappers below) that the hook may happen to interrupt.
+local function script_position()
+  for level = 3, 40 do
+    local where = getinfo(level, "Sl")
+    if where == nil then break end
+    if where.source:sub(1, 1) == "@" and where.currentline and where.currentline > 0 then
+      return where.short_src .. ":" .. where.currentline .. ": "
+    end
+  end
+  return ""
+end
+
 local function guard()
   if deadline ~= nil and now() > deadline then
-    local where = getinfo(2, "Sl")
-    local at = where and where.currentline and where.currentline > 0
-      and (where.short_src .. ":" .. where.currentline .. ": ") or ""
-    abort.message = format("%scallback aborted: still running after %d ms (an endless loop?)", at, limit_ms)
+    abort.message = format("%scallback aborted: still running after %d ms (an endless loop?)", script_position(), limit_ms)
     error(abort, 0)
   end
 end
@@ -60,8 +76,10 @@ local function rethrow_abort(results)
   return unpack(results, 1, results.n)
 end
 
-pcall = function(...) return rethrow_abort(pack(pcall_(...))) end
-xpcall = function(f, handler, ...) return rethrow_abort(pack(xpcall_(f, function(e)
+-- _G: `xpcall` is a local of this chunk (above), and assigning it would leave the script's xpcall
+-- the original one, which swallows the abort.
+_G.pcall = function(...) return rethrow_abort(pack(pcall_(...))) end
+_G.xpcall = function(f, handler, ...) return rethrow_abort(pack(xpcall_(f, function(e)
   if e == abort then return abort end
   return handler(e)
 end, ...))) end
@@ -83,6 +101,18 @@ coroutine.wrap = function(f)
   end
 end
 
+-- Runs a host call that may hold the menu thread on purpose (srv:close() waits until the server has
+-- stopped, listen until it has started): that time is not the script's, so it does not count
+-- against the runaway guard. Without this a slow close was reported as "an endless loop?".
+function util.blocking(fn, ...)
+  local started = now()
+  local results = pack(fn(...))
+  if deadline ~= nil then
+    deadline = deadline + (now() - started)
+  end
+  return unpack(results, 1, results.n)
+end
+
 local function with_traceback(err)
   return traceback(tostring(err), 2)
 end
@@ -100,6 +130,19 @@ function util.call(where, fn, ...)
     raw.report_error(where, err)
   end
   return ok
+end
+
+local function call_field(t, key, ...)
+  local fn = t[key]
+  if fn ~= nil then
+    return fn(...)
+  end
+end
+
+-- Calls t[key](...) like util.call; nothing when the field is nil. The lookup runs under the guard
+-- too: `t` is the script's own table, whose __index may be a script function.
+function util.call_field(where, t, key, ...)
+  return util.call(where, call_field, t, key, ...)
 end
 
 return util

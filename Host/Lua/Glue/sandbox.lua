@@ -5,16 +5,48 @@ local traceback, sethook, getinfo = debug.traceback, debug.sethook, debug.getinf
 
 luanet = nil
 import = nil
+CLRPackage = nil
 debug = nil
+-- `require "debug"` would hand the whole library back (and with it sethook, which switches the
+-- runaway guard off, and getregistry/getupvalue, which reach the host's internals).
+package.loaded.debug = nil
 
 os.execute = nil
 os.exit = nil
 io.popen = nil
 package.loadlib = nil
 package.cpath = ""
--- Keep only the preload and Lua-file searchers: no C modules.
-package.searchers = { package.searchers[1], package.searchers[2] }
 string.dump = nil
+
+-- Keep only the preload searcher and a Lua-file searcher that loads text: no C modules, and no
+-- precompiled bytecode (Lua's own file searcher would load a binary chunk, and a crafted one can
+-- corrupt memory; a script could write one with io.open and require it).
+local searchpath, format, loadfile_text = package.searchpath, string.format, loadfile
+package.searchers = {
+  package.searchers[1],
+  function(name)
+    local path, err = searchpath(name, package.path)
+    if path == nil then
+      return err -- require adds it to its "module not found" message
+    end
+    local chunk, load_err = loadfile_text(path, "t")
+    if chunk == nil then
+      error(format("error loading module '%s' from file '%s':\n\t%s", name, path, load_err), 0)
+    end
+    return chunk, path
+  end,
+}
+
+-- A finalizer (__gc) runs with debug hooks switched off, so the runaway guard could not stop an
+-- endless one: scripts may not install them. Lua only finalizes a table whose metatable had __gc
+-- when setmetatable was called, so refusing it here is enough.
+local setmetatable_, rawget_, type_ = setmetatable, rawget, type
+_G.setmetatable = function(t, mt)
+  if type_(mt) == "table" and rawget_(mt, "__gc") ~= nil then
+    error("setmetatable: __gc metamethods are not available to scripts", 2)
+  end
+  return setmetatable_(t, mt)
+end
 
 local load, loadfile, dofile = load, loadfile, dofile
 _G.load = function(chunk, name, mode, env)

@@ -1,6 +1,6 @@
 -- net.ws: argument checking, then raw calls into the host. Each connection's callbacks wait here,
 -- keyed by its id, until the host delivers the connection's events on the menu thread.
-local raw, util = ...
+local raw, util, max_message = ...
 local check, arg_error, type, tostring = util.check, util.arg_error, type, tostring
 
 local ws = {}
@@ -35,6 +35,9 @@ function ws:send(id, msg)
   util.check_self(self, ws, "send", "net.ws:send")
   check(id, 1, "send", "number")
   check(msg, 2, "send", "string")
+  if #msg > max_message then
+    arg_error(2, "send", util.oversize(#msg, max_message))
+  end
   return raw.send(id, msg) == true
 end
 

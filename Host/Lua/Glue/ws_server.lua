@@ -3,7 +3,7 @@
 -- delivered the last on_close of that server on the menu thread.
 local raw, util, max_message = ...
 local check, check_opt, arg_error = util.check, util.check_opt, util.arg_error
-local type, tostring, format, tointeger, error = type, tostring, string.format, math.tointeger, error
+local type, tostring, format, tointeger, error, pairs, next = type, tostring, string.format, math.tointeger, error, pairs, next
 
 local ws_server = {}
 local servers = {}                              -- id -> callbacks table
@@ -18,7 +18,18 @@ local meta = {
     return methods[key]
   end,
   __newindex = function(_, key)
-    error("WsServer." .. tostring(key) .. " is read-only", 2)
+    if key == "id" or key == "port" then
+      error("WsServer." .. key .. " is read-only", 2)
+    end
+    error("cannot set WsServer." .. tostring(key) .. ": a WsServer has only the read-only fields id and port"
+      .. " (keep your own data in a table keyed by srv.id)", 2)
+  end,
+  -- pairs(srv) lists what a WsServer has: id, port and its methods.
+  __pairs = function(handle)
+    local record = records[handle]
+    local all = { id = record.id, port = record.port }
+    for name, fn in pairs(methods) do all[name] = fn end
+    return next, all, nil
   end,
   __tostring = function(handle)
     local record = records[handle]
@@ -50,7 +61,7 @@ end
 local function check_message(msg, n, fname)
   check(msg, n, fname, "string", 3)
   if #msg > max_message then
-    arg_error(n, fname, format("message of %d bytes is over the %d-byte limit", #msg, max_message), 3)
+    arg_error(n, fname, util.oversize(#msg, max_message), 3)
   end
 end
 
@@ -72,7 +83,7 @@ function ws_server:listen(port, callbacks)
       arg_error(2, "listen", "field '" .. name .. "' must be a function, got " .. type(value))
     end
   end
-  local handle, id, bound_or_reason = raw.listen(p)
+  local handle, id, bound_or_reason = util.blocking(raw.listen, p)
   if handle == nil then
     if type(id) == "string" then
       error("net.ws_server:listen: " .. id, 2)
@@ -114,7 +125,7 @@ end
 
 -- close(): every client gets 1001; returns once the server has stopped and its port is free.
 function methods:close()
-  raw.close(server_id(self, "close"))
+  util.blocking(raw.close, server_id(self, "close"))
 end
 
 function methods:is_open()
@@ -137,10 +148,7 @@ local function deliver(id, what, client, a, b)
     return
   end
   local name = names[what]
-  local fn = callbacks[name]
-  if fn ~= nil then
-    util.call("net.ws_server " .. name, fn, client, a, b)
-  end
+  util.call_field("net.ws_server " .. name, callbacks, name, client, a, b)
 end
 
 return ws_server, deliver

@@ -11,6 +11,12 @@ namespace PluginNet.Host.Lua.Modules;
 /// other tables, and the empty table, become objects (number keys written as strings), the usual
 /// choice of Lua JSON libraries. JSON null decodes to nil.
 /// </summary>
+/// <remarks>
+/// Object members are written in the byte order of their names. Lua's table order changes from one
+/// Lua state to the next (string hashes are seeded per state), so without sorting the same table would
+/// encode differently on every run: request bodies would not match a Replay recording, and nothing
+/// could compare encoded text.
+/// </remarks>
 internal static class LuaJson
 {
     private const int MaxDepth = 64;
@@ -77,7 +83,7 @@ internal static class LuaJson
                     ? $"table nested more than {MaxDepth} deep (a cycle?)"
                     : WriteTable(state, state.AbsIndex(index), writer, depth + 1);
             default:
-                return $"cannot encode a {state.TypeName(state.Type(index))}";
+                return $"cannot encode a {state.TypeName(state.Type(index))} (JSON holds only nil, booleans, numbers, strings and tables)";
         }
     }
 
@@ -101,7 +107,7 @@ internal static class LuaJson
 
     private static string? WriteTable(LuaState state, int table, Utf8JsonWriter writer, int depth)
     {
-        if (!state.CheckStack(4))
+        if (!state.CheckStack(6))
         {
             return "Lua stack exhausted";
         }
@@ -125,43 +131,65 @@ internal static class LuaJson
             return null;
         }
 
-        writer.WriteStartObject();
+        return WriteObject(state, table, writer, depth);
+    }
+
+    private static string? WriteObject(LuaState state, int table, Utf8JsonWriter writer, int depth)
+    {
+        // Collect the keys (into a Lua table, so number keys keep their exact value) with their JSON names.
+        state.NewTable();
+        var keys = state.GetTop();
+        var names = new List<(byte[] Name, int Slot)>();
         state.PushNil();
         while (state.Next(table))
         {
-            string? error = null;
-            switch (state.Type(-2))
+            state.Pop(1);
+            byte[] name;
+            switch (state.Type(-1))
             {
                 case LuaType.String:
-                    var key = state.ToBuffer(-2, false);
-                    if (!Utf8.IsValid(key))
+                    name = state.ToBuffer(-1, false);
+                    if (!Utf8.IsValid(name))
                     {
-                        error = "cannot encode a table key that is not valid UTF-8";
-                        break;
+                        state.SetTop(keys - 1);
+                        return "cannot encode a table key that is not valid UTF-8";
                     }
 
-                    writer.WritePropertyName(key);
                     break;
                 case LuaType.Number:
                     // Copy first: converting the key in place would confuse lua_next.
-                    state.PushCopy(-2);
-                    writer.WritePropertyName(state.ToString(-1, false));
+                    state.PushCopy(-1);
+                    name = state.ToBuffer(-1, false);
                     state.Pop(1);
                     break;
                 default:
-                    error = $"cannot encode a table key of type {state.TypeName(state.Type(-2))}";
-                    break;
+                    var type = state.TypeName(state.Type(-1));
+                    state.SetTop(keys - 1);
+                    return $"cannot encode a table key of type {type}";
             }
 
-            error ??= WriteValue(state, -1, writer, depth);
+            names.Add((name, names.Count + 1));
+            state.PushCopy(-1);
+            state.RawSetInteger(keys, names.Count);
+        }
+
+        names.Sort(static (a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
+        writer.WriteStartObject();
+        foreach (var (name, slot) in names)
+        {
+            writer.WritePropertyName(name);
+            state.RawGetInteger(keys, slot);
+            state.RawGet(table);
+            var error = WriteValue(state, -1, writer, depth);
             state.Pop(1);
             if (error is not null)
             {
-                state.Pop(1);
+                state.SetTop(keys - 1);
                 return error;
             }
         }
 
+        state.SetTop(keys - 1);
         writer.WriteEndObject();
         return null;
     }

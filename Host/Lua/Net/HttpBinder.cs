@@ -40,7 +40,7 @@ internal sealed class HttpBinder : IScriptModule
             var provider = script.Services.Transports.Http;
             if (provider is null)
             {
-                return state.ReturnError("no plugin provides the http transport; load one (see plugins.json) and call again");
+                return state.ReturnError("no plugin provides the http transport; enable one that serves http in plugins.json (the Http plugin does) or load it with the console's `plugin load NAME`, then call again");
             }
 
             var id = ++_nextId;
@@ -70,7 +70,8 @@ internal sealed class HttpBinder : IScriptModule
                 return null;
             }
 
-            if (script.Services.Permissions().For(script.ScriptPath).CheckHttp(uri) is { } denied)
+            var permissions = script.Services.Permissions().For(script.ScriptPath);
+            if (permissions.CheckHttp(uri) is { } denied)
             {
                 refusal = denied;
                 return null;
@@ -105,7 +106,10 @@ internal sealed class HttpBinder : IScriptModule
                 ? TimeSpan.FromSeconds(seconds)
                 : script.Services.Options.DefaultHttpTimeout;
             refusal = string.Empty;
-            return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target);
+            return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target)
+            {
+                CheckRedirect = permissions.CheckHttp, // permissions hold on every redirect hop too
+            };
         }
 
         private static List<KeyValuePair<string, string>>? ReadHeaders(LuaState state, int index, out string refusal)

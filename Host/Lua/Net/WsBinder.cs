@@ -40,7 +40,8 @@ internal sealed class WsBinder : IScriptModule
                 ["is_open"] = IsOpen,
             });
             script.PushUtil();
-            script.RunGlue("ws", 2, 2);
+            state.PushInteger(WebSocketLimits.MaxMessageBytes);
+            script.RunGlue("ws", 3, 2);
             _deliverRef = script.Ref();
             state.SetField(-2, "ws");
             state.Pop(1);
@@ -52,7 +53,7 @@ internal sealed class WsBinder : IScriptModule
         {
             if (script.Services.Transports.WebSocketClient is null)
             {
-                return state.ReturnError("no plugin provides the ws transport; load one (see plugins.json) and call again");
+                return state.ReturnError("no plugin provides the ws transport; enable one that serves ws in plugins.json (the WsClient plugin does) or load it with the console's `plugin load NAME`, then call again");
             }
 
             var id = ++_nextId;
@@ -157,7 +158,7 @@ internal sealed class WsBinder : IScriptModule
                 var provider = binding.Script.Services.Transports.WebSocketClient;
                 if (provider is null)
                 {
-                    Fail("no plugin provides the ws transport; load one (see plugins.json) and connect again");
+                    Fail("no plugin provides the ws transport; enable one that serves ws in plugins.json (the WsClient plugin does) or load it with the console's `plugin load NAME`, then connect again");
                     return;
                 }
 

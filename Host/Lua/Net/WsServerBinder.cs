@@ -76,7 +76,7 @@ internal sealed class WsServerBinder : IScriptModule
             if (provider is null)
             {
                 // Like net.http and net.ws: a missing transport is a Lua error at the call, not a nil.
-                return state.ReturnError("no plugin provides the ws_server transport; load one (see plugins.json) and call again");
+                return state.ReturnError("no plugin provides the ws_server transport; enable one that serves ws_server in plugins.json (the WsServer plugin does) or load it with the console's `plugin load NAME`, then call again");
             }
 
             if (script.Services.Permissions().For(script.ScriptPath).CheckListen(port) is { } denied)
@@ -98,7 +98,7 @@ internal sealed class WsServerBinder : IScriptModule
             }
             catch (PortInUseException ex)
             {
-                return Refuse(state, port, ex.Message);
+                return Refuse(state, port, $"{ex.Message}; pick another port, or listen on port 0 to get a free one (srv.port tells which)");
             }
             catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException
                                            or InvalidOperationException or ArgumentException)

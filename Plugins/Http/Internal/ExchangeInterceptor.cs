@@ -14,6 +14,11 @@ internal sealed class ExchangeInterceptor(HttpRequestSpec spec, ResponseReader r
     {
         requestMessage.Method = new HttpMethod(spec.Method);
         RequestExecutor.ApplyHeadersAndBody(requestMessage, spec);
+        if (spec.CheckRedirect is { } check)
+        {
+            requestMessage.Options.Set(RedirectHandler.CheckKey, check);
+        }
+
         return ValueTask.CompletedTask;
     }
 

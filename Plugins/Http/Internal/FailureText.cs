@@ -13,8 +13,10 @@ internal static class FailureText
         {
             switch (e)
             {
+                case RedirectRefusedException refused:
+                    return refused.Message;
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
-                    return $"connection refused by {target}";
+                    return $"connection refused by {target}; is the server running, and is the port right?";
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
                     return $"DNS lookup failed for '{url.Host}'";
                 case SocketException { SocketErrorCode: SocketError.TimedOut }:

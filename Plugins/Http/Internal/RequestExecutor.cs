@@ -19,6 +19,10 @@ internal static class RequestExecutor
         {
             response = await client.ExecuteAsync(request, linked.Token).ConfigureAwait(false);
         }
+        catch (ObjectDisposedException) when (reader.Result is { } refused)
+        {
+            return refused; // the reader dropped an over-long response; RestSharp then met the disposed message
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
         {
             return TimedOut(spec);
@@ -39,7 +43,7 @@ internal static class RequestExecutor
     }
 
     private static HttpResult TimedOut(HttpRequestSpec spec) =>
-        HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}");
+        HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}; if it is just slow, pass a longer timeout (in seconds)");
 
     private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader) =>
         new(spec.Url)

@@ -28,9 +28,17 @@ internal sealed class ResponseReader(HttpRequestSpec spec, CancellationToken can
             }
 
             var body = await ReadCappedAsync(response).ConfigureAwait(false);
-            Result = body is null
-                ? new HttpResult(status, [], $"response body is larger than {spec.MaxBodyBytes / (1024 * 1024)} MB; use save_to_file to stream it to disk", false)
-                : HttpResult.FromResponse(status, body, response.ReasonPhrase);
+            if (body is null)
+            {
+                Result = new HttpResult(status, [], $"response body is larger than {spec.MaxBodyBytes / (1024 * 1024)} MB; use save_to_file to stream it to disk", false);
+
+                // The rest of the body is not wanted: drop the connection now, or what follows the
+                // interceptor may wait on it until the request's timeout (and report a timeout).
+                response.Dispose();
+                return;
+            }
+
+            Result = HttpResult.FromResponse(status, body, response.ReasonPhrase);
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException or UnauthorizedAccessException)
         {

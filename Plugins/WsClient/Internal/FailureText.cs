@@ -58,7 +58,7 @@ internal static class FailureText
 
     private static string DescribeSocket(SocketException socket) => socket.SocketErrorCode switch
     {
-        SocketError.ConnectionRefused => "connection refused",
+        SocketError.ConnectionRefused => "connection refused; is the server running, and is the port right?",
         SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "host not found (DNS lookup failed)",
         SocketError.TimedOut => "the connection timed out",
         SocketError.NetworkUnreachable or SocketError.HostUnreachable => "host unreachable",

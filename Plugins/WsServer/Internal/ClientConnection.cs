@@ -21,6 +21,7 @@ internal sealed class ClientConnection
     private readonly long _maxMessageBytes;
     private readonly long _maxQueuedBytes;
     private readonly CancellationTokenSource _abort;
+    private readonly Func<string?> _protocolViolation;
 
     // The outgoing queue has no thread of its own: a drain runs when there is something to send
     // (_draining is 1 while one runs; it alone touches the socket's send side) and stops when the
@@ -41,10 +42,23 @@ internal sealed class ClientConnection
     private string _closeReason = "";
     private string? _pendingError;
 
+    /// <summary>Wraps an accepted socket; <see cref="RunAsync"/> starts it.</summary>
+    /// <param name="id">The client id reported in every event.</param>
+    /// <param name="socket">The accepted WebSocket.</param>
+    /// <param name="events">Where the client's events go.</param>
+    /// <param name="request">The server's limits.</param>
+    /// <param name="requestAborted">Kestrel's abort of the underlying connection.</param>
+    /// <param name="protocolViolation">A rule the server checks beside the socket (see <see cref="MaskCheckingStream"/>): why it failed, or null.</param>
     public ClientConnection(
-        long id, WebSocket socket, IWebSocketServerEvents events, WebSocketListenRequest request, CancellationToken requestAborted)
+        long id,
+        WebSocket socket,
+        IWebSocketServerEvents events,
+        WebSocketListenRequest request,
+        CancellationToken requestAborted,
+        Func<string?> protocolViolation)
     {
         Id = id;
+        _protocolViolation = protocolViolation;
         _socket = socket;
         _events = events;
         _maxMessageBytes = request.MaxMessageBytes;
@@ -56,6 +70,9 @@ internal sealed class ClientConnection
     }
 
     public long Id { get; }
+
+    /// <summary>True once the socket has failed the connection for a protocol violation (it sent 1002 or 1007 and gave up).</summary>
+    public bool FailedProtocol { get; private set; }
 
     /// <summary>True until the connection starts closing, whoever closes it.</summary>
     public bool IsOpen => !_closing;
@@ -160,7 +177,8 @@ internal sealed class ClientConnection
         {
             // A protocol violation (bad UTF-8 in a text message, bad framing): the socket has already
             // sent the client the matching close frame (1007, 1002) and aborted.
-            NoteFailure($"connection failed: {ex.InnerException?.Message ?? ex.Message}");
+            FailedProtocol = true;
+            NoteFailure($"connection failed: {_protocolViolation() ?? ex.InnerException?.Message ?? ex.Message}");
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -80,6 +81,17 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         builder.Services.AddSingleton<IHostLifetime>(new PassiveHostLifetime());
 
         var app = builder.Build();
+
+        // Before UseWebSockets, which takes the upgrade feature when a request comes in.
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpUpgradeFeature>() is { } upgrade)
+            {
+                context.Features.Set<IHttpUpgradeFeature>(new MaskCheckingUpgradeFeature(upgrade));
+            }
+
+            return next(context);
+        });
         app.UseWebSockets();
         app.Run(server.HandleAsync);
         try
@@ -256,11 +268,7 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         var response = context.Response;
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            response.StatusCode = StatusCodes.Status426UpgradeRequired;
-            response.Headers.Upgrade = "websocket";
-            response.Headers.SecWebSocketVersion = "13";
-            response.ContentType = "text/plain";
-            await response.WriteAsync("WebSocket endpoint: connect with ws://\n", context.RequestAborted).ConfigureAwait(false);
+            await RefuseAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -278,8 +286,9 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
 
         // Accepted without compression (the default): no per-message deflate, no compression bombs.
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        var checkedStream = (context.Features.Get<IHttpUpgradeFeature>() as MaskCheckingUpgradeFeature)?.Stream;
         var connection = new ClientConnection(
-            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted);
+            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted, () => checkedStream?.Violation);
         _clients[connection.Id] = connection;
 
         // CloseAsync may have run between the check above and the add: then it did not see this client.
@@ -300,6 +309,57 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         }
 
         await connection.RunAsync(c => _clients.TryRemove(c.Id, out _)).ConfigureAwait(false);
+        if (connection.FailedProtocol && checkedStream is not null)
+        {
+            // The socket has sent its close frame (1002, 1007) and given up. Returning now would make
+            // Kestrel reset the connection, and a reset can overtake that frame before the client has
+            // read it: give the client the close handshake's time to read it and go.
+            await DrainAsync(checkedStream, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads and drops what the client still sends, until it closes or the close handshake timeout passes.</summary>
+    private static async Task DrainAsync(Stream stream, CancellationToken aborted)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        limit.CancelAfter(ServerSettings.CloseHandshakeTimeout);
+        var buffer = new byte[1024];
+        try
+        {
+            while (await stream.ReadAsync(buffer, limit.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Timed out, or the connection is already gone.
+        }
+    }
+
+    /// <summary>Answers a request that is not a valid WebSocket handshake (RFC 6455 §4.2.2, §4.4).</summary>
+    /// <remarks>
+    /// An attempted handshake for version 13 that is malformed (no or invalid key, not a GET, no
+    /// <c>Connection: Upgrade</c>) gets 400; one for another version, and a plain HTTP request, get
+    /// 426 with the version this server speaks.
+    /// </remarks>
+    private static async Task RefuseAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        var response = context.Response;
+        var attempt = headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+        if (attempt && headers.SecWebSocketVersion.ToString() == "13")
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.ContentType = "text/plain";
+            await response.WriteAsync("malformed WebSocket handshake\n", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        response.StatusCode = StatusCodes.Status426UpgradeRequired;
+        response.Headers.Upgrade = "websocket";
+        response.Headers.SecWebSocketVersion = "13";
+        response.ContentType = "text/plain";
+        await response.WriteAsync("WebSocket endpoint: connect with ws:// (version 13)\n", context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>A host lifetime that does nothing: the plugin's host decides when servers stop.</summary>

@@ -163,7 +163,7 @@ public sealed class WsServerScriptTests
                 """)]);
             await runner.WaitForExitAsync();
 
-            Assert.Equal($"nil | net.ws_server:listen({port}) failed: port {port} on 127.0.0.1 is already in use", Assert.Single(runner.Output.Prints));
+            Assert.Equal($"nil | net.ws_server:listen({port}) failed: port {port} on 127.0.0.1 is already in use; pick another port, or listen on port 0 to get a free one (srv.port tells which)", Assert.Single(runner.Output.Prints));
             Assert.Contains(runner.Output.Logs, l => l.Level == LogLevel.Warn && l.Message.Contains("already in use", StringComparison.Ordinal));
         }
         finally

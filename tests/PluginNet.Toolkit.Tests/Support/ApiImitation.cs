@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using PluginNet.TestSupport;
+
+namespace PluginNet.Toolkit.Tests.Support;
+
+/// <summary>
+/// A local Kestrel server (127.0.0.1) that imitates the public APIs the HTTP examples use, strictly
+/// enough to reject a wrong request the way the real one would: a Discord webhook (429 on the first
+/// post, then 204), GitHub's latest-release API and a download server. The examples' cassettes are
+/// recordings of these exchanges, made through the real Http plugin (see <see cref="Cassettes"/>).
+/// </summary>
+internal sealed class ApiImitation : IAsyncDisposable
+{
+    /// <summary>The package the download example fetches: 1 MiB of deterministic bytes.</summary>
+    public static readonly byte[] Package = MakePackage(1024 * 1024);
+
+    private readonly TestHttpServer _server;
+
+    private ApiImitation(TestHttpServer server) => _server = server;
+
+    /// <summary>e.g. <c>http://127.0.0.1:45123</c>.</summary>
+    public string Origin => _server.BaseUrl;
+
+    /// <summary>The environment variables that point every HTTP example at this server instead of the public API.</summary>
+    public Dictionary<string, string> Environment => new()
+    {
+        ["DISCORD_WEBHOOK_URL"] = Origin + "/api/webhooks/112233445566778899/example-webhook-token",
+        ["HUD_MOD_RELEASES_URL"] = Origin + "/repos/example/hud-mod/releases/latest",
+        ["HUD_MOD_CDN"] = Origin + "/hud-mod/",
+    };
+
+    public static async Task<ApiImitation> StartAsync()
+    {
+        var webhookPosts = 0;
+        var server = await TestHttpServer.StartAsync(app =>
+        {
+            app.MapPost("/api/webhooks/{id}/{token}", async context =>
+            {
+                if (await InvalidWebhookPostAsync(context.Request) is { } problem)
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    await context.Response.WriteAsJsonAsync(new { message = problem, code = 50109 });
+                    return;
+                }
+
+                if (Interlocked.Increment(ref webhookPosts) == 1)
+                {
+                    context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync("""{"message": "You are being rate limited.", "retry_after": 0.25, "global": false}""");
+                    return;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+            });
+            app.MapGet("/repos/example/hud-mod/releases/latest", async context =>
+            {
+                // GitHub refuses requests without a User-Agent.
+                if (string.IsNullOrEmpty(context.Request.Headers.UserAgent))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return;
+                }
+
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await context.Response.WriteAsync("""
+                    {"tag_name":"v1.5.0","name":"HUD mod 1.5.0","prerelease":false,"html_url":"https://github.com/example/hud-mod/releases/tag/v1.5.0","body":"Faster radar, new compass."}
+                    """);
+            });
+            app.MapGet("/hud-mod/latest.json", async context =>
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync($$"""{"version":"1.5.0","file":"hud-mod-1.5.0.zip","size":{{Package.Length}}}""");
+            });
+            app.MapGet("/hud-mod/hud-mod-1.5.0.zip", async context =>
+            {
+                context.Response.ContentType = "application/zip";
+                context.Response.ContentLength = Package.Length;
+                await context.Response.Body.WriteAsync(Package);
+            });
+        });
+        return new ApiImitation(server);
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    // What Discord checks: a JSON body with content or embeds, embeds being an array.
+    private static async Task<string?> InvalidWebhookPostAsync(HttpRequest request)
+    {
+        if (request.ContentType != "application/json")
+        {
+            return "Cannot send an empty message (Content-Type must be application/json)";
+        }
+
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            var root = body.RootElement;
+            var hasContent = root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String;
+            var hasEmbeds = root.TryGetProperty("embeds", out var embeds);
+            if (hasEmbeds && embeds.ValueKind != JsonValueKind.Array)
+            {
+                return "Invalid Form Body: embeds must be an array";
+            }
+
+            return hasContent || hasEmbeds ? null : "Cannot send an empty message";
+        }
+        catch (JsonException)
+        {
+            return "The request body contains invalid JSON.";
+        }
+    }
+
+    private static byte[] MakePackage(int length)
+    {
+        // xorshift32 with a fixed seed: the same bytes on every machine and every .NET version.
+        var bytes = new byte[length];
+        var x = 0x2545F491u;
+        for (var i = 0; i < length; i++)
+        {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            bytes[i] = (byte)x;
+        }
+
+        return bytes;
+    }
+}

@@ -1,0 +1,281 @@
+---@meta pluginnet
+
+-- Type definitions of the PluginNet scripting API for lua-language-server (LuaLS): completion, hover
+-- documentation and type checks for everything a script sees. The host never loads this file. Point
+-- your editor at this folder (README, "Editor set-up"); the reference is docs/API.md.
+--
+-- Every callback runs on the menu thread, the one thread that runs Lua: a callback may call any
+-- other host API directly. Nothing here blocks; there is no synchronous variant of any call.
+
+------------------------------------------------------------------------------------------------------
+-- net.http
+------------------------------------------------------------------------------------------------------
+
+---What every `net.http` callback receives, exactly once (never after the script has unloaded).
+---@class pluginnet.HttpResponse
+---@field ok boolean True when a response arrived with a status from 200 to 299.
+---@field status integer The HTTP status; 0 when no response arrived (refused, DNS, timeout, refused by a permission).
+---@field body string The response body, byte-exact; also set for a non-2xx status. "" with `save_to_file`.
+---@field error string "" when `ok`; otherwise why not, e.g. "HTTP 404 Not Found" or "timed out after 3 s ...".
+
+---Optional settings of a request: the options form of `get` and `post`, and `request`.
+---@class pluginnet.HttpOptions
+---@field headers? table<string, string> Extra request headers, name → value.
+---@field body? string The request body, sent byte-exact (may be empty for GET).
+---@field content_type? string Becomes the `Content-Type` header.
+---@field save_to_file? string Stream the response body to this file instead of `resp.body` (large downloads). Relative paths resolve under the host's download folder; a path outside it is refused.
+---@field timeout? number Seconds before the request gives up (more than 0). Default 10.
+
+---Called once with the outcome of a request, on the menu thread.
+---@alias pluginnet.HttpCallback fun(resp: pluginnet.HttpResponse)
+
+---Methods `net.http:request` is often called with; any HTTP token is accepted and sent upper-case.
+---@alias pluginnet.HttpMethod
+---| "GET"
+---| "POST"
+---| "PUT"
+---| "PATCH"
+---| "DELETE"
+---| "HEAD"
+---| "OPTIONS"
+---| string
+
+------------------------------------------------------------------------------------------------------
+-- net.ws
+------------------------------------------------------------------------------------------------------
+
+---Callbacks of one WebSocket client connection; every field is optional.
+---@class pluginnet.WsCallbacks
+---@field on_open? fun(id: integer) The handshake is done; `net.ws:send` works from here on.
+---@field on_message? fun(id: integer, msg: string) A text or binary message arrived (byte-exact).
+---@field on_error? fun(id: integer, err: string) Something failed; `on_close` follows.
+---@field on_close? fun(id: integer, code: integer, reason: string) The connection ended (exactly once; 1006 when it was never made).
+
+------------------------------------------------------------------------------------------------------
+-- net.ws_server
+------------------------------------------------------------------------------------------------------
+
+---Callbacks of a loopback WebSocket server; every field is optional. `client` is an integer id.
+---@class pluginnet.WsServerCallbacks
+---@field on_open? fun(client: integer) A client finished its handshake.
+---@field on_message? fun(client: integer, msg: string) A text or binary message arrived (byte-exact).
+---@field on_error? fun(client: integer, err: string) Something failed on that client's connection.
+---@field on_close? fun(client: integer, code: integer, reason: string) The client left (either side closed it).
+
+---A WebSocket server listening on 127.0.0.1, returned by `net.ws_server:listen`. Its fields are read-only.
+---@class WsServer
+---@field id integer The server's number (read-only).
+---@field port integer The port it listens on: the one asked for, or the free one picked for port 0 (read-only).
+local WsServer = {} -- luacheck: ignore 241 (only LuaLS reads this class table)
+
+---Sends a text message to one client. False when that client is not connected (any more).
+---Raises an error for a message over 64 MB.
+---@param client integer
+---@param msg string
+---@return boolean sent
+function WsServer:send(client, msg) end
+
+---Sends a text message to every connected client. Raises an error for a message over 64 MB.
+---@param msg string
+function WsServer:broadcast(msg) end
+
+---Closes one client's connection; its `on_close` follows.
+---@param client integer
+---@param code? integer Close code: 1000 (default), 1001-1003, 1007-1014 or 3000-4999.
+---@param reason? string Default "".
+---@return boolean closing False when that client is not connected.
+function WsServer:disconnect(client, code, reason) end
+
+---Stops the server: every client gets `on_close` with 1001, and the port is free when it returns.
+---A second call does nothing.
+function WsServer:close() end
+
+---True until the server is closed (by `srv:close()`, the script's unload or its plugin's unload).
+---@return boolean
+function WsServer:is_open() end
+
+---How many clients are connected now.
+---@return integer
+function WsServer:client_count() end
+
+------------------------------------------------------------------------------------------------------
+-- net
+------------------------------------------------------------------------------------------------------
+
+---The network module: `net.http`, `net.ws` and `net.ws_server`. Any other name raises an error.
+---@class pluginnet.Net
+net = {}
+
+---Asynchronous HTTP client. Call its methods with a colon: `net.http:get(...)`.
+---@class pluginnet.Http
+net.http = {}
+
+---Sends a GET request; `callback` gets the response on the menu thread.
+---
+---```lua
+---net.http:get("https://example.com", function(resp) print(resp.status) end, 3)
+---net.http:get(url, { headers = { Authorization = "Bearer " .. token } }, function(resp) end)
+---```
+---@param url string Absolute http:// or https:// URL.
+---@param callback pluginnet.HttpCallback
+---@param timeout? number Seconds, default 10.
+---@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions, callback: pluginnet.HttpCallback)
+function net.http:get(url, callback, timeout) end
+
+---Sends a POST request with `body` and a `Content-Type` of `content_type`.
+---
+---```lua
+---net.http:post(url, json.encode({ event = "hello" }), "application/json", function(resp) end, 5)
+---net.http:post(url, { body = "...", content_type = "text/plain", headers = {...} }, function(resp) end)
+---```
+---@param url string Absolute http:// or https:// URL.
+---@param body string Sent byte-exact.
+---@param content_type string
+---@param callback pluginnet.HttpCallback
+---@param timeout? number Seconds, default 10.
+---@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions, callback: pluginnet.HttpCallback)
+function net.http:post(url, body, content_type, callback, timeout) end
+
+---Sends a request with any method (PUT, DELETE, PATCH, ...). Pass `{}` for no options.
+---
+---```lua
+---net.http:request(url, "DELETE", {}, function(resp) print(resp.ok) end)
+---```
+---@param url string Absolute http:// or https:// URL.
+---@param method pluginnet.HttpMethod
+---@param options pluginnet.HttpOptions
+---@param callback pluginnet.HttpCallback
+function net.http:request(url, method, options, callback) end
+
+---WebSocket client (ws:// and wss://). Call its methods with a colon: `net.ws:connect(...)`.
+---@class pluginnet.Ws
+net.ws = {}
+
+---Opens a connection and returns its id at once; the callbacks report what happens next. A
+---connection that cannot be made still returns an id, then `on_error` and `on_close(id, 1006, reason)`
+---follow: call `connect` again to retry, no `close` needed.
+---@param url string A ws:// or wss:// URL.
+---@param callbacks pluginnet.WsCallbacks
+---@return integer id
+function net.ws:connect(url, callbacks) end
+
+---Sends a text message. False when the connection is not open (not yet, or not any more).
+---Raises an error for a message over 64 MB.
+---@param id integer
+---@param msg string
+---@return boolean sent
+function net.ws:send(id, msg) end
+
+---Starts a normal close (1000); `on_close` follows. Unknown or closed ids: nothing happens.
+---@param id integer
+function net.ws:close(id) end
+
+---True between `on_open` and the start of the close.
+---@param id integer
+---@return boolean
+function net.ws:is_open(id) end
+
+---WebSocket server on 127.0.0.1 (local dashboards and IPC; never reachable from the network).
+---@class pluginnet.WsServerModule
+net.ws_server = {}
+
+---Starts listening on `127.0.0.1:port`. Returns nil and the reason when the port is taken or a
+---permission refuses it; raises an error for bad arguments or when no plugin serves ws_server.
+---
+---```lua
+---local srv, why = net.ws_server:listen(8080, { on_message = function(c, msg) end })
+---if not srv then log.error(why) return end
+---```
+---@param port integer 1-65535, or 0 for any free port (then read `srv.port`).
+---@param callbacks pluginnet.WsServerCallbacks
+---@return WsServer? srv
+---@return string? reason Why `srv` is nil.
+function net.ws_server:listen(port, callbacks) end
+
+------------------------------------------------------------------------------------------------------
+-- event, script, _SCRIPT_PATH
+------------------------------------------------------------------------------------------------------
+
+---The argument of `frame_update`.
+---@class pluginnet.FrameEvent
+---@field dt number Seconds per frame (1 / frames per second).
+---@field frame integer The frame number, counting from 1.
+
+---The argument of `script_unloaded`.
+---@class pluginnet.ScriptUnloadedEvent
+---@field script_path string Absolute path of the script that is unloading; compare it with `_SCRIPT_PATH`.
+
+---Events the host fires. An embedding application may fire its own names too.
+---@alias pluginnet.EventName
+---| "frame_update" # Every frame (60 per second by default); the argument is a pluginnet.FrameEvent.
+---| "script_unloaded" # A script is unloading (every script hears it, that one included); pluginnet.ScriptUnloadedEvent.
+---| string
+
+---Events: add handlers with `event.on`.
+---@class pluginnet.Event
+event = {}
+
+---Adds a handler for an event; an event may have several, called in the order they were added.
+---
+---```lua
+---event.on("frame_update", function(e) t = t + e.dt end)
+---event.on("script_unloaded", function(e) if e.script_path == _SCRIPT_PATH then save() end end)
+---```
+---@param name pluginnet.EventName
+---@param fn fun(arg: any)
+---@overload fun(name: "frame_update", fn: fun(e: pluginnet.FrameEvent))
+---@overload fun(name: "script_unloaded", fn: fun(e: pluginnet.ScriptUnloadedEvent))
+function event.on(name, fn) end
+
+---This script's lifecycle.
+---@class pluginnet.Script
+script = {}
+
+---Unloads this script once the current callback returns: `script_unloaded` fires, then its servers,
+---connections and pending requests are released. The run ends when every script has unloaded.
+function script.unload() end
+
+---Absolute path of this script's file.
+---@type string
+_SCRIPT_PATH = ""
+
+------------------------------------------------------------------------------------------------------
+-- json, log, print
+------------------------------------------------------------------------------------------------------
+
+---JSON from and to Lua values.
+---@class pluginnet.Json
+json = {}
+
+---Encodes a value as JSON text. Tables with exactly the keys 1..n become arrays; any other table,
+---and the empty table, becomes an object. Raises an error for functions, userdata, NaN, infinity,
+---strings that are not UTF-8 and tables nested more than 64 deep.
+---@param value any
+---@return string
+function json.encode(value) end
+
+---Decodes JSON text. Objects and arrays become tables, `null` becomes nil. Raises an error (with the
+---line and byte) for invalid JSON; use `pcall(json.decode, text)` for text from outside.
+---@param text string
+---@return any
+function json.decode(text) end
+
+---The host's log (standard error on the command line), tagged with the script's name.
+---@class pluginnet.Log
+log = {}
+
+---Logs at info level; the arguments are joined with spaces (`tostring` on each).
+---@param ... any
+function log.info(...) end
+
+---Logs at warning level; the arguments are joined with spaces.
+---@param ... any
+function log.warn(...) end
+
+---Logs at error level; the arguments are joined with spaces.
+---@param ... any
+function log.error(...) end
+
+---Writes one line to standard output; the arguments are joined with tabs (`tostring` on each).
+---@param ... any
+function print(...) end
