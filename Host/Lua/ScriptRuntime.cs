@@ -116,6 +116,29 @@ internal sealed class ScriptRuntime : IDisposable
         }
     }
 
+    /// <summary>
+    /// Installs one part of <c>net</c> (e.g. <c>net.http</c>): runs the glue chunk
+    /// <paramref name="key"/>.lua with (raw functions, util, extra arguments...), sets the table it
+    /// returns as <c>net.key</c> and returns a reference to its second result, the deliver function
+    /// the host calls on the menu thread.
+    /// </summary>
+    public int InstallNetPart(string key, Dictionary<string, Func<LuaState, int>> raw, params long[] extraArguments)
+    {
+        State.GetGlobal("net");
+        PushRawTable(raw);
+        PushUtil();
+        foreach (var argument in extraArguments)
+        {
+            State.PushInteger(argument);
+        }
+
+        RunGlue(key, 2 + extraArguments.Length, 2);
+        var deliver = Ref();
+        State.SetField(-2, key);
+        State.Pop(1);
+        return deliver;
+    }
+
     /// <summary>Pushes the shared helper table (util) the glue chunks take as their second argument.</summary>
     public void PushUtil() => PushRef(_utilRef);
 

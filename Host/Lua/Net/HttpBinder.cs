@@ -22,17 +22,8 @@ internal sealed class HttpBinder : IScriptModule
         private long _nextId;
         private int _inFlight;
 
-        public void Install()
-        {
-            var state = script.State;
-            state.GetGlobal("net");
-            script.PushRawTable(new() { ["send"] = Send });
-            script.PushUtil();
-            script.RunGlue("http", 2, 2);
-            _deliverRef = script.Ref();
-            state.SetField(-2, "http");
-            state.Pop(1);
-        }
+        public void Install() =>
+            _deliverRef = script.InstallNetPart("http", new() { ["send"] = Send });
 
         // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?) -> id | nil, err
         private int Send(LuaState state)

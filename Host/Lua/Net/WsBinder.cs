@@ -28,24 +28,14 @@ internal sealed class WsBinder : IScriptModule
 
         private ScriptRuntime Script => script;
 
-        public void Install()
-        {
-            var state = script.State;
-            state.GetGlobal("net");
-            script.PushRawTable(new()
+        public void Install() =>
+            _deliverRef = script.InstallNetPart("ws", new()
             {
                 ["connect"] = Connect,
                 ["send"] = Send,
                 ["close"] = Close,
                 ["is_open"] = IsOpen,
-            });
-            script.PushUtil();
-            state.PushInteger(WebSocketLimits.MaxMessageBytes);
-            script.RunGlue("ws", 3, 2);
-            _deliverRef = script.Ref();
-            state.SetField(-2, "ws");
-            state.Pop(1);
-        }
+            }, WebSocketLimits.MaxMessageBytes);
 
         // raw.connect(url) -> id: a connection that cannot be made reports on_error + on_close. Only a
         // missing transport fails here (nil, err), like net.http, so the script hears it at the call.

@@ -38,11 +38,8 @@ internal sealed class WsServerBinder : IScriptModule
         private int _handleMetaRef;
         private long _lastId;
 
-        public void Install()
-        {
-            var state = script.State;
-            state.GetGlobal("net");
-            script.PushRawTable(new()
+        public void Install() =>
+            _deliverRef = script.InstallNetPart("ws_server", new()
             {
                 ["set_handle_meta"] = SetHandleMeta,
                 ["listen"] = Listen,
@@ -52,14 +49,7 @@ internal sealed class WsServerBinder : IScriptModule
                 ["close"] = CloseServer,
                 ["is_open"] = IsOpen,
                 ["client_count"] = ClientCount,
-            });
-            script.PushUtil();
-            state.PushInteger(WebSocketLimits.MaxMessageBytes);
-            script.RunGlue("ws_server", 3, 2);
-            _deliverRef = script.Ref();
-            state.SetField(-2, "ws_server");
-            state.Pop(1);
-        }
+            }, WebSocketLimits.MaxMessageBytes);
 
         private int SetHandleMeta(LuaState state)
         {
