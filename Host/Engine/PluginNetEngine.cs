@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using PluginNet.Core.Resources;
 using PluginNet.Core.Threading;
@@ -20,12 +19,9 @@ namespace PluginNet.Host.Engine;
 /// </remarks>
 public sealed class PluginNetEngine : IAsyncDisposable
 {
-    // How long an unload waits for the script's servers to stop (the same bound as srv:close()).
-    private static readonly TimeSpan ServerCloseWait = TimeSpan.FromSeconds(5);
     private readonly List<ScriptRuntime> _scripts = [];
     private readonly List<ILuaModule> _applicationModules = [];
-    private readonly ConcurrentQueue<ScriptRuntime> _unloadQueue = new();
-    private readonly List<Task> _releases = [];
+    private readonly ScriptUnloader _unloader;
     private readonly EngineServices _services;
     private PluginConfig? _config;
     private long _frame;
@@ -36,6 +32,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
     {
         Options = options ?? new EngineOptions();
         Plugins = new PluginManager(Options.Output);
+        _unloader = new ScriptUnloader(_scripts, Options.Output);
         _services = new EngineServices(
             Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? [], () => _config?.Permissions ?? NetPermissions.AllowAll);
         Dispatcher.WorkFailed += (ex, scope) =>
@@ -167,7 +164,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
             }
         }
 
-        ProcessUnloads();
+        _unloader.ProcessPending();
     }
 
     /// <summary>What every script holds now, from its ledger: (script path, entries).</summary>
@@ -206,7 +203,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
         {
             script.InstallBaseModules(_ =>
             {
-                RequestUnload(script);
+                _unloader.Request(script);
                 return 0;
             });
             foreach (var module in BuiltInModules())
@@ -231,12 +228,12 @@ public sealed class PluginNetEngine : IAsyncDisposable
         _scripts.Add(script);
         if (!script.RunScriptFile())
         {
-            RequestUnload(script);
-            ProcessUnloads();
+            _unloader.Request(script);
+            _unloader.ProcessPending();
             return false;
         }
 
-        ProcessUnloads(); // the script may have unloaded itself already
+        _unloader.ProcessPending(); // the script may have unloaded itself already
         return true;
     }
 
@@ -251,8 +248,8 @@ public sealed class PluginNetEngine : IAsyncDisposable
             return false;
         }
 
-        RequestUnload(script);
-        ProcessUnloads();
+        _unloader.Request(script);
+        _unloader.ProcessPending();
         return true;
     }
 
@@ -261,10 +258,10 @@ public sealed class PluginNetEngine : IAsyncDisposable
     {
         foreach (var script in _scripts.ToList())
         {
-            RequestUnload(script);
+            _unloader.Request(script);
         }
 
-        ProcessUnloads();
+        _unloader.ProcessPending();
     }
 
     /// <summary>
@@ -359,19 +356,13 @@ public sealed class PluginNetEngine : IAsyncDisposable
     }
 
     /// <summary>Completes when every resource release started so far has finished.</summary>
-    public Task WhenReleasedAsync()
-    {
-        lock (_releases)
-        {
-            return Task.WhenAll(_releases);
-        }
-    }
+    public Task WhenReleasedAsync() => _unloader.WhenReleasedAsync();
 
     /// <summary>Unloads every script, waits (bounded) for their resources to be released, then unloads the plugins.</summary>
     public async ValueTask DisposeAsync()
     {
         UnloadAllScripts();
-        await WaitReleasesAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await _unloader.WaitReleasesAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         foreach (var plugin in Plugins.Plugins.ToList())
         {
             await Plugins.UnloadAsync(plugin).ConfigureAwait(false);
@@ -394,7 +385,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
     private TimeSpan RunCallbacks(TimeSpan budget)
     {
         var stats = Dispatcher.RunPending(budget);
-        ProcessUnloads();
+        _unloader.ProcessPending();
         return stats.Elapsed;
     }
 
@@ -417,92 +408,6 @@ public sealed class PluginNetEngine : IAsyncDisposable
             }
         }
 
-        ProcessUnloads();
-    }
-
-    private void RequestUnload(ScriptRuntime script)
-    {
-        // From now on nothing queued for this script runs; its state lives until its turn below.
-        if (script.Scope.End())
-        {
-            _unloadQueue.Enqueue(script);
-        }
-    }
-
-    private void ProcessUnloads()
-    {
-        while (_unloadQueue.TryDequeue(out var script))
-        {
-            Teardown(script);
-        }
-    }
-
-    private void Teardown(ScriptRuntime script)
-    {
-        // The seed's contract: every loaded script, the unloading one included, hears script_unloaded
-        // before the unloading script's resources are torn down (so its handler may still close them).
-        foreach (var listener in _scripts.ToList())
-        {
-            if (listener == script || listener.Scope.IsActive)
-            {
-                listener.Fire("script_unloaded", state =>
-                {
-                    state.NewTable();
-                    state.PushText(script.ScriptPath);
-                    state.SetField(-2, "script_path");
-                });
-            }
-        }
-
-        _scripts.Remove(script);
-
-        // Servers first, and waited for (bounded, as srv:close() is): their ports are free the moment
-        // the unload returns, so a reload can listen on the same port. Closing never needs this thread.
-        WaitForServers(script.Scope);
-        var release = ReleaseAsync(script.Scope);
-        lock (_releases)
-        {
-            _releases.RemoveAll(t => t.IsCompleted);
-            _releases.Add(release);
-        }
-
-        script.Dispose();
-    }
-
-    private void WaitForServers(ScriptScope scope)
-    {
-        var servers = scope.Ledger.ReleaseKindAsync(ResourceKind.Server, ReleaseReason.ScriptUnloaded);
-        try
-        {
-            if (!servers.Wait(ServerCloseWait))
-            {
-                Options.Output.Log(LogLevel.Warn, scope.Name, $"its servers are still closing after {ServerCloseWait.TotalSeconds:0} s; finishing in the background");
-            }
-        }
-        catch (AggregateException ex)
-        {
-            Options.Output.Log(LogLevel.Error, scope.Name, $"closing its servers failed: {ex.Flatten().Message}");
-        }
-    }
-
-    private async Task ReleaseAsync(ScriptScope scope)
-    {
-        try
-        {
-            await scope.Ledger.ReleaseAllAsync(ReleaseReason.ScriptUnloaded).ConfigureAwait(false);
-        }
-        catch (AggregateException ex)
-        {
-            Options.Output.Log(LogLevel.Error, scope.Name, $"releasing resources failed: {ex.Flatten().Message}");
-        }
-    }
-
-    private async Task WaitReleasesAsync(TimeSpan limit)
-    {
-        var all = WhenReleasedAsync();
-        if (await Task.WhenAny(all, Task.Delay(limit)).ConfigureAwait(false) != all)
-        {
-            Options.Output.Log(LogLevel.Warn, null, $"resources still being released after {limit.TotalSeconds:0} s; stopping anyway");
-        }
+        _unloader.ProcessPending();
     }
 }
