@@ -18,6 +18,8 @@ internal sealed class HttpBinder : IScriptModule
     {
         private readonly Lock _gate = new();
         private readonly Queue<Action> _waiting = new();
+        private readonly System.Collections.Concurrent.ConcurrentQueue<PendingStart> _starts = new();
+        private int _draining;
         private int _deliverRef;
         private long _nextId;
         private int _inFlight;
@@ -154,11 +156,17 @@ internal sealed class HttpBinder : IScriptModule
                 });
             // The transport runs on the thread pool, not inside the script's call: building and
             // writing the request (RestSharp, HttpClient, the socket write) costs far more than the
-            // Lua side, and on the menu thread it would eat the frame's callback budget.
-            void Begin() => ThreadPool.UnsafeQueueUserWorkItem(
-                static state => _ = state.Binding.RunAsync(state.Id, state.Transport, state.Spec, state.Cancel, state.Entry),
-                new PendingStart(this, id, transport, spec, cancel, entry),
-                preferLocal: false);
+            // Lua side, and on the menu thread it would eat the frame's callback budget. One drain at
+            // a time starts them, in the order the script made them (Replay relies on that order).
+            void Begin()
+            {
+                _starts.Enqueue(new PendingStart(this, id, transport, spec, cancel, entry));
+                if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static binding => binding.DrainStarts(), this, preferLocal: false);
+                }
+            }
+
             lock (_gate)
             {
                 if (_inFlight >= script.Services.Options.MaxConcurrentRequestsPerScript)
@@ -171,6 +179,25 @@ internal sealed class HttpBinder : IScriptModule
             }
 
             Begin();
+        }
+
+        // Starts queued requests in order; each runs synchronously up to its first await.
+        private void DrainStarts()
+        {
+            while (true)
+            {
+                while (_starts.TryDequeue(out var start))
+                {
+                    _ = RunAsync(start.Id, start.Transport, start.Spec, start.Cancel, start.Entry);
+                }
+
+                Volatile.Write(ref _draining, 0);
+                // A start enqueued after the loop emptied but before the flag cleared is ours to run.
+                if (_starts.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                {
+                    return;
+                }
+            }
         }
 
         // One request left the wire: the next queued one takes its place.
