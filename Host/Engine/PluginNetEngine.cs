@@ -146,25 +146,17 @@ public sealed class PluginNetEngine : IAsyncDisposable
     public void FireEvent(string name, string? argument = null)
     {
         Dispatcher.VerifyMenuThread();
-        foreach (var script in _scripts.ToList())
+        FireToActiveScripts(name, state =>
         {
-            if (script.Scope.IsActive)
+            if (argument is null)
             {
-                script.Fire(name, state =>
-                {
-                    if (argument is null)
-                    {
-                        state.PushNil();
-                    }
-                    else
-                    {
-                        state.PushText(argument);
-                    }
-                });
+                state.PushNil();
             }
-        }
-
-        _unloader.ProcessPending();
+            else
+            {
+                state.PushText(argument);
+            }
+        });
     }
 
     /// <summary>What every script holds now, from its ledger: (script path, entries).</summary>
@@ -392,19 +384,29 @@ public sealed class PluginNetEngine : IAsyncDisposable
     private void FireFrame(double seconds)
     {
         _frame++;
-        foreach (var script in _scripts.ToList())
+        foreach (var script in _scripts)
         {
             script.FlushErrorSummaries();
+        }
+
+        FireToActiveScripts("frame_update", state =>
+        {
+            state.NewTable();
+            state.PushNumber(seconds);
+            state.SetField(-2, "dt");
+            state.PushInteger(_frame);
+            state.SetField(-2, "frame");
+        });
+    }
+
+    // A handler may unload its own or another script: iterate a copy, skip ended ones, then tear down.
+    private void FireToActiveScripts(string name, Action<KeraLua.Lua> pushArgument)
+    {
+        foreach (var script in _scripts.ToList())
+        {
             if (script.Scope.IsActive)
             {
-                script.Fire("frame_update", state =>
-                {
-                    state.NewTable();
-                    state.PushNumber(seconds);
-                    state.SetField(-2, "dt");
-                    state.PushInteger(_frame);
-                    state.SetField(-2, "frame");
-                });
+                script.Fire(name, pushArgument);
             }
         }
 

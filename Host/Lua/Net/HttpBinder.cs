@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using KeraLua;
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
@@ -18,7 +19,7 @@ internal sealed class HttpBinder : IScriptModule
     {
         private readonly Lock _gate = new();
         private readonly Queue<Action> _waiting = new();
-        private readonly System.Collections.Concurrent.ConcurrentQueue<PendingStart> _starts = new();
+        private readonly ConcurrentQueue<PendingStart> _starts = new();
         private int _draining;
         private int _deliverRef;
         private long _nextId;
@@ -160,7 +161,7 @@ internal sealed class HttpBinder : IScriptModule
             // a time starts them, in the order the script made them (Replay relies on that order).
             void Begin()
             {
-                _starts.Enqueue(new PendingStart(this, id, transport, spec, cancel, entry));
+                _starts.Enqueue(new PendingStart(id, transport, spec, cancel, entry));
                 if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
                 {
                     ThreadPool.UnsafeQueueUserWorkItem(static binding => binding.DrainStarts(), this, preferLocal: false);
@@ -248,7 +249,7 @@ internal sealed class HttpBinder : IScriptModule
             }
         }
 
-        private sealed record PendingStart(Binding Binding, long Id, IHttpTransport Transport, HttpRequestSpec Spec, CancellationTokenSource Cancel, LedgerEntry Entry);
+        private sealed record PendingStart(long Id, IHttpTransport Transport, HttpRequestSpec Spec, CancellationTokenSource Cancel, LedgerEntry Entry);
 
         private void Deliver(long id, HttpResult result)
         {
