@@ -198,7 +198,7 @@ function net.ws_server:listen(port, callbacks) end
 
 ---The argument of `frame_update`.
 ---@class pluginnet.FrameEvent
----@field dt number Seconds per frame (1 / frames per second).
+---@field dt number Seconds since the previous frame (measured: about 1/60 at 60 fps, more when a frame came late).
 ---@field frame integer The frame number, counting from 1.
 
 ---The argument of `script_unloaded`.

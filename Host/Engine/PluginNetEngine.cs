@@ -25,6 +25,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
     private readonly EngineServices _services;
     private PluginConfig? _config;
     private long _frame;
+    private long _lastTickAt; // Stopwatch timestamp of the previous Tick, 0 before the first
     private volatile bool _stopRequested;
 
     /// <summary>Creates an engine; no plugin or script is loaded yet.</summary>
@@ -264,7 +265,10 @@ public sealed class PluginNetEngine : IAsyncDisposable
     {
         Dispatcher.BindToCurrentThread();
         RunCallbacks(Options.CallbackBudget);
-        FireFrame(1.0 / Options.FramesPerSecond);
+        var now = Stopwatch.GetTimestamp();
+        var dt = _lastTickAt == 0 ? 1.0 / Options.FramesPerSecond : Stopwatch.GetElapsedTime(_lastTickAt, now).TotalSeconds;
+        _lastTickAt = now;
+        FireFrame(dt);
     }
 
     /// <summary>
@@ -279,6 +283,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var frameInterval = TimeSpan.FromSeconds(1.0 / Options.FramesPerSecond);
         var nextFrame = frameInterval;
+        var lastFrame = TimeSpan.Zero;
         var budgetLeft = Options.CallbackBudget;
         var limited = budgetLeft != Timeout.InfiniteTimeSpan;
 
@@ -326,9 +331,12 @@ public sealed class PluginNetEngine : IAsyncDisposable
                 budgetLeft -= RunCallbacks(limited ? budgetLeft : Timeout.InfiniteTimeSpan);
             }
 
-            if (clock.Elapsed >= nextFrame)
+            var frameAt = clock.Elapsed;
+            if (frameAt >= nextFrame)
             {
-                FireFrame(frameInterval.TotalSeconds);
+                // dt is the time that really passed, so timers built on it keep time when frames are late.
+                FireFrame((frameAt - lastFrame).TotalSeconds);
+                lastFrame = frameAt;
                 nextFrame += frameInterval;
                 if (nextFrame < clock.Elapsed)
                 {
