@@ -24,6 +24,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
     private readonly ScriptUnloader _unloader;
     private readonly EngineServices _services;
     private PluginConfig? _config;
+    private static readonly TimeSpan HalfMillisecond = TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond / 2);
     private long _frame;
     private long _lastTickAt; // Stopwatch timestamp of the previous Tick, 0 before the first
     private volatile bool _stopRequested;
@@ -280,6 +281,7 @@ public sealed class PluginNetEngine : IAsyncDisposable
     public EngineRunResult Run(TimeSpan? timeout = null)
     {
         Dispatcher.BindToCurrentThread();
+        MenuThreadScheduling.RequestShortSlice();
         var clock = Stopwatch.StartNew();
         var frameInterval = TimeSpan.FromSeconds(1.0 / Options.FramesPerSecond);
         var nextFrame = frameInterval;
@@ -307,7 +309,10 @@ public sealed class PluginNetEngine : IAsyncDisposable
                 return EngineRunResult.TimedOut;
             }
 
-            var untilFrame = nextFrame - now;
+            // Waits have whole-millisecond granularity, rounded up: aiming half a millisecond early
+            // fires a frame within half a millisecond of its time instead of up to a whole one late.
+            var frameDue = nextFrame - HalfMillisecond;
+            var untilFrame = frameDue - now;
             if (timeout is { } l && l - now < untilFrame)
             {
                 untilFrame = l - now;
@@ -326,13 +331,19 @@ public sealed class PluginNetEngine : IAsyncDisposable
                 }
             }
 
-            if (!limited || budgetLeft > TimeSpan.Zero)
+            if (!limited)
             {
-                budgetLeft -= RunCallbacks(limited ? budgetLeft : Timeout.InfiniteTimeSpan);
+                RunCallbacks(Timeout.InfiniteTimeSpan);
+            }
+            else if (budgetLeft > TimeSpan.Zero && frameDue - clock.Elapsed is var untilDue && untilDue > TimeSpan.Zero)
+            {
+                // Callbacks also stop when the frame is due, so frame_update fires on time; the rest
+                // runs right after it, from the next frame's budget.
+                budgetLeft -= RunCallbacks(untilDue < budgetLeft ? untilDue : budgetLeft);
             }
 
             var frameAt = clock.Elapsed;
-            if (frameAt >= nextFrame)
+            if (frameAt >= frameDue)
             {
                 // dt is the time that really passed, so timers built on it keep time when frames are late.
                 FireFrame((frameAt - lastFrame).TotalSeconds);

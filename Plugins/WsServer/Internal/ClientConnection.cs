@@ -21,7 +21,7 @@ internal sealed class ClientConnection
     private readonly long _maxMessageBytes;
     private readonly long _maxQueuedBytes;
     private readonly CancellationTokenSource _abort;
-    private readonly Func<string?> _protocolViolation;
+    private readonly IClientFrameScan? _frameScan;
 
     // The outgoing queue has no thread of its own: a drain runs when there is something to send
     // (_draining is 1 while one runs; it alone touches the socket's send side) and stops when the
@@ -48,17 +48,17 @@ internal sealed class ClientConnection
     /// <param name="events">Where the client's events go.</param>
     /// <param name="request">The server's limits.</param>
     /// <param name="requestAborted">Kestrel's abort of the underlying connection.</param>
-    /// <param name="protocolViolation">A rule the server checks beside the socket (see <see cref="MaskCheckingStream"/>): why it failed, or null.</param>
+    /// <param name="frameScan">What the server reads from the client's frame headers beside the socket (see <see cref="MaskCheckingStream"/>), or null.</param>
     public ClientConnection(
         long id,
         WebSocket socket,
         IWebSocketServerEvents events,
         WebSocketListenRequest request,
         CancellationToken requestAborted,
-        Func<string?> protocolViolation)
+        IClientFrameScan? frameScan)
     {
         Id = id;
-        _protocolViolation = protocolViolation;
+        _frameScan = frameScan;
         _socket = socket;
         _events = events;
         _maxMessageBytes = request.MaxMessageBytes;
@@ -178,7 +178,7 @@ internal sealed class ClientConnection
             // A protocol violation (bad UTF-8 in a text message, bad framing): the socket has already
             // sent the client the matching close frame (1007, 1002) and aborted.
             FailedProtocol = true;
-            NoteFailure($"connection failed: {_protocolViolation() ?? ex.InnerException?.Message ?? ex.Message}");
+            NoteFailure($"connection failed: {_frameScan?.Violation ?? ex.InnerException?.Message ?? ex.Message}");
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
@@ -236,7 +236,11 @@ internal sealed class ClientConnection
             }
 
             assembly.Advance(result.Count);
-            if (assembly.WrittenCount > _maxMessageBytes)
+
+            // Mid-message, a frame header already announced more than the limit: the message is too
+            // big, and that is known now, before megabytes of it are buffered.
+            var announcedTooBig = !result.EndOfMessage && _frameScan?.LargestFrameAnnounced > (ulong)_maxMessageBytes;
+            if (assembly.WrittenCount > _maxMessageBytes || announcedTooBig)
             {
                 // Stop buffering now: from here on (we are closing) the rest is read and dropped.
                 assembly = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);

@@ -286,9 +286,9 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
 
         // Accepted without compression (the default): no per-message deflate, no compression bombs.
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var checkedStream = (context.Features.Get<IHttpUpgradeFeature>() as MaskCheckingUpgradeFeature)?.Stream;
+        var frameScan = (context.Features.Get<IHttpUpgradeFeature>() as MaskCheckingUpgradeFeature)?.Stream;
         var connection = new ClientConnection(
-            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted, () => checkedStream?.Violation);
+            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted, frameScan);
         _clients[connection.Id] = connection;
 
         // CloseAsync may have run between the check above and the add: then it did not see this client.
@@ -309,12 +309,12 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         }
 
         await connection.RunAsync(c => _clients.TryRemove(c.Id, out _)).ConfigureAwait(false);
-        if (connection.FailedProtocol && checkedStream is not null)
+        if (connection.FailedProtocol && frameScan is not null)
         {
             // The socket has sent its close frame (1002, 1007) and given up. Returning now would make
             // Kestrel reset the connection, and a reset can overtake that frame before the client has
             // read it: give the client the close handshake's time to read it and go.
-            await DrainAsync(checkedStream, context.RequestAborted).ConfigureAwait(false);
+            await DrainAsync(frameScan, context.RequestAborted).ConfigureAwait(false);
         }
     }
 

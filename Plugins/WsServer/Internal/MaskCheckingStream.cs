@@ -17,7 +17,7 @@ namespace PluginNet.Plugins.WsServer.Internal;
 /// refused header, reads are filled with zeroes up to that length, so the refusal does not wait for
 /// the client to send more. Writes pass through.
 /// </remarks>
-internal sealed class MaskCheckingStream(Stream inner) : Stream
+internal sealed class MaskCheckingStream(Stream inner) : Stream, IClientFrameScan
 {
     private const byte ReservedBit2 = 0x20;
 
@@ -48,6 +48,9 @@ internal sealed class MaskCheckingStream(Stream inner) : Stream
 
     /// <summary>Why the connection is being refused, once an unmasked frame was seen; null before.</summary>
     public string? Violation { get; private set; }
+
+    /// <summary>The largest payload length any frame header from the client has announced so far.</summary>
+    public ulong LargestFrameAnnounced { get; private set; }
 
     public override bool CanRead => true;
 
@@ -150,6 +153,14 @@ internal sealed class MaskCheckingStream(Stream inner) : Stream
         base.Dispose(disposing);
     }
 
+    private void NoteLength()
+    {
+        if (_length > LargestFrameAnnounced)
+        {
+            LargestFrameAnnounced = _length;
+        }
+    }
+
     /// <param name="bytes">The next bytes from the client, in place (a header's first byte may be changed).</param>
     /// <param name="firstByteBefore">Where the current header's first byte is when it is not in <paramref name="bytes"/>.</param>
     private void Scan(Span<byte> bytes, Memory<byte>? firstByteBefore)
@@ -192,6 +203,11 @@ internal sealed class MaskCheckingStream(Stream inner) : Stream
                     }
 
                     _maskBytesLeft = 4;
+                    if (_lengthBytesLeft == 0)
+                    {
+                        NoteLength();
+                    }
+
                     _part = _lengthBytesLeft > 0 ? Part.ExtendedLength : Part.MaskKey;
                     i++;
                     break;
@@ -207,6 +223,7 @@ internal sealed class MaskCheckingStream(Stream inner) : Stream
                             return;
                         }
 
+                        NoteLength();
                         _part = Part.MaskKey;
                     }
 
@@ -237,6 +254,16 @@ internal sealed class MaskCheckingStream(Stream inner) : Stream
             }
         }
     }
+}
+
+/// <summary>What the server learns from a client's frame headers beside the socket.</summary>
+internal interface IClientFrameScan
+{
+    /// <summary>Why the connection is being refused by a rule the socket does not check; null if none.</summary>
+    string? Violation { get; }
+
+    /// <summary>The largest payload length any frame header has announced so far.</summary>
+    ulong LargestFrameAnnounced { get; }
 }
 
 /// <summary>Hands the WebSocket middleware a <see cref="MaskCheckingStream"/> instead of the raw upgraded connection.</summary>

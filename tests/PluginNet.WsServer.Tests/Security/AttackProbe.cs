@@ -97,6 +97,10 @@ internal sealed record FrameStats(int Frames, double[] Intervals, double Seconds
 
     public double Max => Intervals.Length == 0 ? double.NaN : Intervals[^1];
 
+    /// <summary>Several windows as one.</summary>
+    public static FrameStats Combine(params FrameStats[] windows) =>
+        new(windows.Sum(w => w.Frames), [.. windows.SelectMany(w => w.Intervals).Order()], windows.Sum(w => w.Seconds));
+
     public override string ToString() =>
         $"{Frames} frames in {Seconds:0.0} s ({Frames / Seconds:0} fps); interval p50 {Percentile(50):0.0} ms, p99 {Percentile(99):0.0} ms, max {Max:0.0} ms";
 }

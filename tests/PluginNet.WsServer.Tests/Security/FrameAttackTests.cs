@@ -204,6 +204,22 @@ public sealed class FrameAttackTests
         healthy.Dispose();
     }
 
+    [Fact]
+    public async Task Frame_HeaderAnnouncesOverTheLimit_ClosedWith1009BeforeTheLimitIsSent()
+    {
+        await using var harness = ServerHarness.Start();
+        using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
+        var hostileId = await harness.Events.NextOpenAsync();
+
+        // The header says 65 MB; only 256 KB follow. The server must not wait for (and buffer) 64 MB first.
+        await hostile.SendAsync(HostileClient.FrameHeader(0x82, 65L * 1024 * 1024));
+        await hostile.SendAsync(new byte[256 * 1024]);
+
+        Assert.Equal(WebSocketLimits.MessageTooBig, await hostile.ReadCloseCodeAsync());
+        Assert.Equal(WebSocketLimits.MessageTooBig, (await harness.Events.ClosedAsync(hostileId)).Code);
+        Assert.False(harness.Events.HasMessage(hostileId));
+    }
+
     [Theory]
     [InlineData("reset inside the payload", true)]
     [InlineData("FIN inside the payload", false)]

@@ -161,6 +161,13 @@ internal sealed class HostileClient : IDisposable
         }
     }
 
+    /// <summary>Reads one frame from the server and returns its opcode and payload as UTF-8 text.</summary>
+    public async Task<(byte Opcode, string Text)> ReadTextFrameAsync()
+    {
+        var (opcode, payload) = await ReadFrameAsync();
+        return (opcode, Encoding.UTF8.GetString(payload));
+    }
+
     /// <summary>Reads one frame from the server (which never masks).</summary>
     public async Task<(byte Opcode, byte[] Payload)> ReadFrameAsync()
     {

@@ -11,7 +11,7 @@ internal sealed class HostProcess : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<string> _lines = [];
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Done)> _waiters = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<(string, int)> Done)> _waiters = [];
 
     private HostProcess(Process process) => Process = process;
 
@@ -62,17 +62,27 @@ internal sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>The first line (past or future) that <paramref name="match"/> accepts.</summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null) =>
+        (await WaitForLineFromAsync(0, match, timeout)).Line;
+
+    /// <summary>
+    /// The first line at or after line number <paramref name="from"/> (0-based, stdout and stderr
+    /// together) that <paramref name="match"/> accepts, with its line number.
+    /// </summary>
+    public async Task<(string Line, int Index)> WaitForLineFromAsync(int from, Func<string, bool> match, TimeSpan? timeout = null)
     {
-        TaskCompletionSource<string> done;
+        TaskCompletionSource<(string, int)> done;
         lock (_gate)
         {
-            if (_lines.FirstOrDefault(match) is { } existing)
+            for (var i = from; i < _lines.Count; i++)
             {
-                return existing;
+                if (match(_lines[i]))
+                {
+                    return (_lines[i], i);
+                }
             }
 
-            done = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            done = new TaskCompletionSource<(string, int)>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((match, done));
         }
 
@@ -124,7 +134,7 @@ internal sealed class HostProcess : IAsyncDisposable
             _lines.Add(line);
             foreach (var waiter in _waiters.Where(w => w.Match(line)).ToList())
             {
-                waiter.Done.TrySetResult(line);
+                waiter.Done.TrySetResult((line, _lines.Count - 1));
                 _waiters.Remove(waiter);
             }
         }
