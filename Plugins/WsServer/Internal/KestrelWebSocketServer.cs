@@ -47,7 +47,26 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
     public bool IsOpen => Volatile.Read(ref _closing) == 0;
 
     /// <inheritdoc />
-    public int ClientCount => _clients.Values.Count(c => c.IsOpen);
+    /// <remarks>
+    /// Enumerates the dictionary itself: <c>Values</c> would take every lock and copy all clients into
+    /// a new array, and scripts ask for the count on every open and close (1,000 clients: 16 MB a round).
+    /// </remarks>
+    public int ClientCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var (_, connection) in _clients)
+            {
+                if (connection.IsOpen)
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>Builds and starts Kestrel; returns once the port is bound. Blocks the caller meanwhile.</summary>
     /// <exception cref="PortInUseException">The port is taken.</exception>
@@ -219,7 +238,7 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
     {
         // Return the task to StartClosing at once; the work runs on the pool.
         await Task.Yield();
-        foreach (var connection in _clients.Values)
+        foreach (var (_, connection) in _clients)
         {
             connection.RequestClose(WebSocketLimits.GoingAway, "server closing", dropPending: false, error: null, clientCloseTimeout);
         }

@@ -15,8 +15,12 @@ internal static class ServerSettings
     /// <summary>How long Kestrel may take to stop before it aborts what is left (its default is 30 s).</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(3);
 
-    /// <summary>Receive buffer per read; a message is reassembled from such chunks.</summary>
-    public const int ReceiveChunkBytes = 16 * 1024;
+    /// <summary>
+    /// A connection's first receive buffer, and the least free space each read asks for. Most messages
+    /// are small and an idle connection holds only this; a bigger message doubles the buffer as it
+    /// arrives. (16 KB per connection made 1,000 clients 16 MB that every collection copied.)
+    /// </summary>
+    public const int ReceiveChunkBytes = 1024;
 
     /// <summary>Largest reassembly buffer a connection keeps between messages; a bigger one is dropped.</summary>
     public const int KeptAssemblyBufferBytes = 1024 * 1024;
