@@ -67,6 +67,10 @@ internal sealed class ClientConnection
         // Linked to HttpContext.RequestAborted: when Kestrel aborts the connection (shutdown), the
         // pending ReceiveAsync ends at once instead of holding the shutdown up.
         _abort = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+
+        // Sends carry no token (see DrainAsync); an abort reaches a send stuck on a client that does
+        // not read by aborting the socket, which fails whatever is pending on it.
+        _abort.Token.UnsafeRegister(static socket => ((WebSocket)socket!).Abort(), socket);
     }
 
     public long Id { get; }
@@ -299,7 +303,10 @@ internal sealed class ClientConnection
                     {
                         if (!_dropPending)
                         {
-                            await _socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, cancellationToken)
+                            // No token: with one, every send takes ManagedWebSocket's slow path (an async
+                            // lock wait and a registration); without, an uncontended send that the pipe
+                            // takes at once completes synchronously. Aborts arrive through Abort() instead.
+                            await _socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None)
                                 .ConfigureAwait(false);
                         }
                     }
@@ -331,6 +338,10 @@ internal sealed class ClientConnection
         catch (OperationCanceledException)
         {
             // The close deadline passed or Kestrel aborted the connection; the receive loop reports it.
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
+        {
+            // A send failed because the socket was aborted (deadline or Kestrel); the receive loop reports it.
         }
         catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
         {
