@@ -15,22 +15,10 @@ internal sealed class AttackProbe : ILuaModule
     private readonly List<(long Count, TaskCompletionSource Reached)> _waiters = [];
     private long _clients;
 
-    /// <summary>The script: a server that echoes ("echo:X") and broadcasts ("bcast:X"), reporting to the probe.</summary>
-    public const string Script = """
-        local srv
-        local function report() probe.clients(srv:client_count()) end
-        srv = net.ws_server:listen(0, {
-          on_open = report,
-          on_close = report,
-          on_message = function(c, msg)
-            local op, body = msg:match("^(%a+):(.*)$")
-            if op == "echo" then srv:send(c, body)
-            elseif op == "bcast" then srv:broadcast(body) end
-          end,
-        })
-        event.on("frame_update", function() probe.frame() end)
-        print("port=" .. srv.port)
-        """;
+    /// <summary>The script: the attacked server, reporting its clients and frames to the probe.</summary>
+    public static readonly string Script = AttackedServerScript.Build(
+        reportClients: "probe.clients(srv:client_count())",
+        onFrame: "probe.frame()");
 
     public void Install(LuaModuleContext script)
     {

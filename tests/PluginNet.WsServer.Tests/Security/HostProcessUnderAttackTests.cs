@@ -25,28 +25,17 @@ public sealed class HostProcessUnderAttackTests(ITestOutputHelper log)
     private const double StallMs = 250;
 
     /// <summary>
-    /// A server that echoes ("echo:X"), broadcasts ("bcast:X"), prints its client count after every
-    /// open and close, and records every frame's dt (ms) between "measure:" and "frames:" (the answer).
+    /// The attacked server, printing its client count after every open and close, and recording
+    /// every frame's dt (ms) between "measure:" and "frames:" (the answer).
     /// </summary>
-    private const string Script = """
-        local srv
-        local dts, measuring = {}, false
-        local function report() print("clients=" .. srv:client_count()) end
-        srv = net.ws_server:listen(0, {
-          on_open = report,
-          on_close = report,
-          on_message = function(c, msg)
-            local op, body = msg:match("^(%a+):(.*)$")
-            if op == "echo" then srv:send(c, body)
-            elseif op == "bcast" then srv:broadcast(body)
+    private static readonly string Script = AttackedServerScript.Build(
+        reportClients: """print("clients=" .. srv:client_count())""",
+        onFrame: "if measuring then dts[#dts + 1] = e.dt * 1000 end",
+        locals: "local dts, measuring = {}, false",
+        moreOps: """
             elseif op == "measure" then dts, measuring = {}, true; srv:send(c, "measuring")
             elseif op == "frames" then measuring = false; srv:send(c, json.encode(dts))
-            end
-          end,
-        })
-        event.on("frame_update", function(e) if measuring then dts[#dts + 1] = e.dt * 1000 end end)
-        print("port=" .. srv.port)
-        """;
+            """);
 
     [Fact]
     public async Task Run_ThousandClientsAndMalformedBarrage_FramesKeepTheirRate()

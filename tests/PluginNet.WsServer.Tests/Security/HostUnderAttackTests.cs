@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.WebSockets;
 using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 using Xunit.Abstractions;
@@ -27,13 +28,9 @@ public sealed class HostUnderAttackTests(ITestOutputHelper log)
     [Fact]
     public async Task Listen_ThousandConcurrentClients_AllServedWatcherUnaffectedNothingLeftAfter()
     {
-        var probe = new AttackProbe();
-        await using var runner = await EngineRunner.StartAsync([LuaScripts.Write(AttackProbe.Script)], configure: e => e.AddModule(probe));
-        var url = await UrlAsync(runner);
-        using var watcher = await TestClients.ConnectAsync(url);
-        Func<int, Task> clientsReached = n => probe.WaitForClientsAsync(n, Wait);
-        await clientsReached(1);
-        await Attacks.WarmUpAsync(url, watcher, clientsReached);
+        await using var engine = await AttackedEngine.StartAsync();
+        var (probe, url, watcher) = (engine.Probe, engine.Url, engine.Watcher);
+        Func<int, Task> clientsReached = engine.ClientsReached;
         var idle = await IdleFramesAsync(probe);
         var before = Snapshot.Take();
 
@@ -61,13 +58,9 @@ public sealed class HostUnderAttackTests(ITestOutputHelper log)
     [Fact]
     public async Task Listen_MalformedInputBarrage_EachRefusedWatcherUnaffectedNothingLeftAfter()
     {
-        var probe = new AttackProbe();
-        await using var runner = await EngineRunner.StartAsync([LuaScripts.Write(AttackProbe.Script)], configure: e => e.AddModule(probe));
-        var url = await UrlAsync(runner);
-        using var watcher = await TestClients.ConnectAsync(url);
-        Func<int, Task> clientsReached = n => probe.WaitForClientsAsync(n, Wait);
-        await clientsReached(1);
-        await Attacks.WarmUpAsync(url, watcher, clientsReached);
+        await using var engine = await AttackedEngine.StartAsync();
+        var (probe, url, watcher) = (engine.Probe, engine.Url, engine.Watcher);
+        Func<int, Task> clientsReached = engine.ClientsReached;
         var idle = await IdleFramesAsync(probe);
         var before = Snapshot.Take();
 
@@ -113,10 +106,39 @@ public sealed class HostUnderAttackTests(ITestOutputHelper log)
         Assert.True(frames.Max < 1000, $"a frame waited over a second: {frames}");
     }
 
-    private static async Task<Uri> UrlAsync(EngineRunner runner)
+    /// <summary>The attacked script in a real engine, reporting to a probe, with a watcher connected and everything warmed up.</summary>
+    private sealed class AttackedEngine : IAsyncDisposable
     {
-        var line = await runner.Output.WaitForPrintAsync(p => p.StartsWith("port=", StringComparison.Ordinal), Wait);
-        return new Uri($"ws://127.0.0.1:{int.Parse(line["port=".Length..], CultureInfo.InvariantCulture)}/");
+        private EngineRunner? _runner;
+
+        public AttackProbe Probe { get; } = new();
+
+        public Uri Url { get; private set; } = null!;
+
+        public ClientWebSocket Watcher { get; private set; } = null!;
+
+        public Task ClientsReached(int count) => Probe.WaitForClientsAsync(count, Wait);
+
+        public static async Task<AttackedEngine> StartAsync()
+        {
+            var engine = new AttackedEngine();
+            engine._runner = await EngineRunner.StartAsync([LuaScripts.Write(AttackProbe.Script)], configure: e => e.AddModule(engine.Probe));
+            var line = await engine._runner.Output.WaitForPrintAsync(p => p.StartsWith("port=", StringComparison.Ordinal), Wait);
+            engine.Url = new Uri($"ws://127.0.0.1:{int.Parse(line["port=".Length..], CultureInfo.InvariantCulture)}/");
+            engine.Watcher = await TestClients.ConnectAsync(engine.Url);
+            await engine.ClientsReached(1);
+            await Attacks.WarmUpAsync(engine.Url, engine.Watcher, engine.ClientsReached);
+            return engine;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Watcher?.Dispose();
+            if (_runner is not null)
+            {
+                await _runner.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>The whole test process (engine, plugin and clients): managed heap, working set, threads.</summary>
