@@ -1,6 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
-using System.Text;
 using System.Threading.Channels;
 using PluginNet.Core.Transports;
 
@@ -22,9 +20,6 @@ internal sealed class ClientConnection : IWebSocketConnection
     private const int StateOpen = 1;
     private const int StateClosing = 2;
     private const int StateClosed = 3;
-
-    // Largest close reason a close frame can carry (125-byte control payload minus the 2-byte code).
-    private const int MaxCloseReasonBytes = 123;
 
     // How long the server gets to answer a close frame (ours or its echo) before the socket is aborted.
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
@@ -109,7 +104,7 @@ internal sealed class ClientConnection : IWebSocketConnection
     /// </remarks>
     public Task CloseAsync(int code, string reason, CancellationToken cancellationToken)
     {
-        if (!IsSendableCloseCode(code))
+        if (!ClientRules.IsSendableCloseCode(code))
         {
             throw new ArgumentOutOfRangeException(nameof(code), code, "a close code must be 1000-4999 and not 1004-1006 or 1015");
         }
@@ -125,67 +120,6 @@ internal sealed class ClientConnection : IWebSocketConnection
         await _completion.Task.ConfigureAwait(false);
     }
 
-    private static bool IsSendableCloseCode(int code) =>
-        code is >= 1000 and <= 4999 and not (1004 or 1005 or 1006 or 1015);
-
-    private static string TrimCloseReason(string reason)
-    {
-        if (Encoding.UTF8.GetByteCount(reason) <= MaxCloseReasonBytes)
-        {
-            return reason;
-        }
-
-        var end = reason.Length;
-        while (end > 0 && Encoding.UTF8.GetByteCount(reason.AsSpan(0, end)) > MaxCloseReasonBytes)
-        {
-            end--;
-        }
-
-        if (end > 0 && char.IsHighSurrogate(reason[end - 1]))
-        {
-            end--;
-        }
-
-        return reason[..end];
-    }
-
-    private static bool TryParseUrl(string url, [NotNullWhen(true)] out Uri? uri, out string error)
-    {
-        uri = null;
-        if (string.IsNullOrWhiteSpace(url))
-        {
-            error = "malformed URL: the URL is empty";
-            return false;
-        }
-
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.IsFile || parsed.IsUnc)
-        {
-            error = $"malformed URL '{Shorten(url)}': not an absolute ws:// or wss:// URL";
-            return false;
-        }
-
-        if (parsed.Scheme is not ("ws" or "wss"))
-        {
-            error = $"unsupported URL scheme '{parsed.Scheme}' in '{Shorten(url)}': expected ws:// or wss://";
-            return false;
-        }
-
-        if (parsed.Fragment.Length > 0)
-        {
-            error = $"malformed URL '{Shorten(url)}': a WebSocket URL cannot have a #fragment";
-            return false;
-        }
-
-        uri = parsed;
-        error = string.Empty;
-        return true;
-    }
-
-    private static string Shorten(string url) => url.Length <= 200 ? url : string.Concat(url.AsSpan(0, 200), "…");
-
-    private static string LimitText(long limit) =>
-        limit % (1024 * 1024) == 0 ? $"{limit / (1024 * 1024)} MB" : $"{limit} bytes";
-
     private void BeginLocalClose(int code, string reason)
     {
         var abortConnect = false;
@@ -200,7 +134,7 @@ internal sealed class ClientConnection : IWebSocketConnection
             _state = StateClosing;
             _initiator = Initiator.Local;
             _localCode = code;
-            _localReason = TrimCloseReason(reason);
+            _localReason = ClientRules.TrimCloseReason(reason);
         }
 
         if (abortConnect)
@@ -305,7 +239,7 @@ internal sealed class ClientConnection : IWebSocketConnection
             return Ending.Failed(_startFailure);
         }
 
-        if (!TryParseUrl(_request.Url, out var uri, out var urlError))
+        if (!ClientRules.TryParseUrl(_request.Url, out var uri, out var urlError))
         {
             return Ending.Failed(urlError);
         }
@@ -392,7 +326,7 @@ internal sealed class ClientConnection : IWebSocketConnection
                 return EndedBeforeOpen();
             }
 
-            var url = Shorten(_request.Url);
+            var url = ClientRules.Shorten(_request.Url);
             if (connectCts.IsCancellationRequested)
             {
                 return Ending.Failed($"cannot connect to {url}: timed out after {timeout.TotalSeconds:0.###} s");
@@ -455,7 +389,7 @@ internal sealed class ClientConnection : IWebSocketConnection
                     message.Reset();
                     inMessage = false;
                     discarding = !result.EndOfMessage;
-                    var text = $"incoming message exceeds the {LimitText(_request.MaxMessageBytes)} limit";
+                    var text = $"incoming message exceeds the {ClientRules.LimitText(_request.MaxMessageBytes)} limit";
                     EmitError(text);
                     BeginLocalClose(WebSocketLimits.MessageTooBig, text);
                     continue;
