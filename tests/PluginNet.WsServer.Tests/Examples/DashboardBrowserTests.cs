@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using PluginNet.TestSupport;
-using PluginNet.WsServer.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace PluginNet.WsServer.Tests.Examples;
@@ -19,8 +18,8 @@ public sealed partial class DashboardBrowserTests
     public async Task Dashboard_OpenedInChromium_ShowsLiveValuesAndItsCommandsReachTheScript()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
-        await using var host = HostProcess.Start(
-            [RepoPaths.Example("dashboard.lua")], new Dictionary<string, string> { ["PLUGINNET_DASHBOARD_PORT"] = "0" });
+        await using var host = PluginNetProcess.Start(
+            [RepoPaths.Example("dashboard.lua")], new Dictionary<string, string> { ["PLUGINNET_DASHBOARD_PORT"] = "0" }, console: true);
         var port = int.Parse(
             ListeningLine().Match(await host.WaitForLineAsync(l => ListeningLine().IsMatch(l))).Groups[1].Value,
             CultureInfo.InvariantCulture);

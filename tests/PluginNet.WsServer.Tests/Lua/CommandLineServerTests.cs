@@ -15,7 +15,7 @@ public sealed class CommandLineServerTests
             local srv = net.ws_server:listen(0, { on_open = function(c) print("open " .. c) end })
             print("port=" .. srv.port)
             """);
-        await using var host = HostProcess.Start([script]);
+        await using var host = PluginNetProcess.Start([script], console: true);
         var port = int.Parse((await host.WaitForLineAsync(l => l.StartsWith("port=", StringComparison.Ordinal)))[5..], CultureInfo.InvariantCulture);
         using var socket = await TestClients.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"));
         await host.WaitForLineAsync(l => l == "open 1");

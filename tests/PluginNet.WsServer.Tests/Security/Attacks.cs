@@ -23,7 +23,7 @@ internal static class Attacks
     {
         const int clients = 1000;
         var start = Stopwatch.GetTimestamp();
-        var sockets = new HostileClient[clients];
+        var sockets = new RawWebSocket[clients];
         var connectMs = new double[clients];
         using (var inFlight = new SemaphoreSlim(100))
         {
@@ -33,7 +33,7 @@ internal static class Attacks
                 try
                 {
                     var t = Stopwatch.GetTimestamp();
-                    sockets[i] = await HostileClient.OpenAsync(url.Port);
+                    sockets[i] = await RawWebSocket.OpenAsync(url.Port);
                     connectMs[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
                 }
                 finally
@@ -107,15 +107,15 @@ internal static class Attacks
         {
             yield return async () =>
             {
-                using var hostile = await HostileClient.ConnectAsync(port);
-                await hostile.SendTextAsync(HostileClient.Handshake(port, headers));
+                using var hostile = await RawWebSocket.ConnectAsync(port);
+                await hostile.SendTextAsync(RawWebSocket.HandshakeRequest(port, headers));
                 Assert.Equal(status, (await hostile.ReadResponseHeadAsync()).Status);
             };
         }
 
         yield return async () =>
         {
-            using var hostile = await HostileClient.ConnectAsync(port);
+            using var hostile = await RawWebSocket.ConnectAsync(port);
             await hostile.SendAsync(Enumerable.Range(0, 256).Select(i => (byte)(i * 37)).Concat("\r\n\r\n"u8.ToArray()).ToArray());
             Assert.Equal(400, (await hostile.ReadResponseHeadAsync()).Status);
         };
@@ -124,7 +124,7 @@ internal static class Attacks
         {
             yield return async () =>
             {
-                using var hostile = await HostileClient.OpenAsync(port);
+                using var hostile = await RawWebSocket.OpenAsync(port);
                 await hostile.SendAsync(frames.SelectMany(f => f).ToArray());
                 try
                 {
@@ -139,16 +139,16 @@ internal static class Attacks
 
         yield return async () =>
         {
-            var hostile = await HostileClient.OpenAsync(port);
-            var frame = HostileClient.Frame(0x81, new byte[1000]);
+            var hostile = await RawWebSocket.OpenAsync(port);
+            var frame = RawWebSocket.Frame(0x81, new byte[1000]);
             await hostile.SendAsync(frame.AsMemory(0, 20));
             hostile.Reset();
         };
 
         yield return async () =>
         {
-            var hostile = await HostileClient.ConnectAsync(port);
-            await hostile.SendTextAsync(HostileClient.Handshake(port)[..40]);
+            var hostile = await RawWebSocket.ConnectAsync(port);
+            await hostile.SendTextAsync(RawWebSocket.HandshakeRequest(port)[..40]);
             hostile.Reset();
         };
     }
@@ -175,14 +175,14 @@ internal static class Attacks
     /// <summary>Streams one 65 MB binary message 1 MB at a time; returns the close code the server sent.</summary>
     private static async Task<int> OversizedMessageAsync(int port)
     {
-        using var hostile = await HostileClient.OpenAsync(port);
+        using var hostile = await RawWebSocket.OpenAsync(port);
         using var stop = new CancellationTokenSource();
         var streaming = Task.Run(async () =>
         {
             var chunk = new byte[1024 * 1024];
             try
             {
-                await hostile.SendAsync(HostileClient.FrameHeader(0x82, 65L * 1024 * 1024));
+                await hostile.SendAsync(RawWebSocket.FrameHeader(0x82, 65L * 1024 * 1024));
                 for (var i = 0; i < 65 && !stop.IsCancellationRequested; i++)
                 {
                     await hostile.SendAsync(chunk);
@@ -216,11 +216,11 @@ internal static class Attacks
     }
 
     /// <summary>Sends a close frame (1000) and reads the server's answer, which must be 1000 too.</summary>
-    private static async Task CloseNormallyAsync(HostileClient client)
+    private static async Task CloseNormallyAsync(RawWebSocket client)
     {
         using (client)
         {
-            await client.SendAsync(HostileClient.Frame(0x88, [0x03, 0xE8]));
+            await client.SendAsync(RawWebSocket.Frame(0x88, [0x03, 0xE8]));
             Assert.Equal(1000, await client.ReadCloseCodeAsync());
         }
     }

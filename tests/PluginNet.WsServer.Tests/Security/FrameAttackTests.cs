@@ -14,31 +14,31 @@ public sealed class FrameAttackTests
 
     public static TheoryData<string, byte[][], int> Violations() => new()
     {
-        { "RSV1 set (no extension negotiated)", [HostileClient.Frame(0xC1, "hi"u8)], ProtocolError },
-        { "RSV2 set", [HostileClient.Frame(0xA1, "hi"u8)], ProtocolError },
-        { "RSV3 set", [HostileClient.Frame(0x91, "hi"u8)], ProtocolError },
-        { "RSV1 on a ping", [HostileClient.Frame(0xC9, "hi"u8)], ProtocolError },
-        { "unknown data opcode 0x3", [HostileClient.Frame(0x83, "hi"u8)], ProtocolError },
-        { "unknown data opcode 0x7", [HostileClient.Frame(0x87, "hi"u8)], ProtocolError },
-        { "unknown control opcode 0xB", [HostileClient.Frame(0x8B, "hi"u8)], ProtocolError },
-        { "unknown control opcode 0xF", [HostileClient.Frame(0x8F, []), HostileClient.Frame(0x81, "hi"u8)], ProtocolError },
-        { "unmasked text frame", [HostileClient.Frame(0x81, "hi"u8, masked: false)], ProtocolError },
-        { "unmasked ping", [HostileClient.Frame(0x89, "hi"u8, masked: false)], ProtocolError },
-        { "unmasked empty close", [HostileClient.Frame(0x88, [], masked: false)], ProtocolError },
-        { "unmasked continuation", [HostileClient.Frame(0x01, "a"u8), HostileClient.Frame(0x80, "b"u8, masked: false)], ProtocolError },
-        { "ping of 126 bytes", [HostileClient.Frame(0x89, new byte[126])], ProtocolError },
-        { "close of 126 bytes", [HostileClient.Frame(0x88, [0x03, 0xE8, .. new byte[124]])], ProtocolError },
-        { "fragmented ping", [HostileClient.Frame(0x09, "a"u8), HostileClient.Frame(0x80, "b"u8)], ProtocolError },
-        { "fragmented close", [HostileClient.Frame(0x08, [0x03, 0xE8]), HostileClient.Frame(0x80, [])], ProtocolError },
-        { "continuation with nothing to continue", [HostileClient.Frame(0x80, "hi"u8)], ProtocolError },
-        { "new message inside a fragmented one", [HostileClient.Frame(0x01, "a"u8), HostileClient.Frame(0x81, "b"u8)], ProtocolError },
-        { "close with a one-byte payload", [HostileClient.Frame(0x88, [0x03])], ProtocolError },
-        { "close with code 1005 (never sent)", [HostileClient.Frame(0x88, [0x03, 0xED])], ProtocolError },
-        { "close with code 999", [HostileClient.Frame(0x88, [0x03, 0xE7])], ProtocolError },
+        { "RSV1 set (no extension negotiated)", [RawWebSocket.Frame(0xC1, "hi"u8)], ProtocolError },
+        { "RSV2 set", [RawWebSocket.Frame(0xA1, "hi"u8)], ProtocolError },
+        { "RSV3 set", [RawWebSocket.Frame(0x91, "hi"u8)], ProtocolError },
+        { "RSV1 on a ping", [RawWebSocket.Frame(0xC9, "hi"u8)], ProtocolError },
+        { "unknown data opcode 0x3", [RawWebSocket.Frame(0x83, "hi"u8)], ProtocolError },
+        { "unknown data opcode 0x7", [RawWebSocket.Frame(0x87, "hi"u8)], ProtocolError },
+        { "unknown control opcode 0xB", [RawWebSocket.Frame(0x8B, "hi"u8)], ProtocolError },
+        { "unknown control opcode 0xF", [RawWebSocket.Frame(0x8F, []), RawWebSocket.Frame(0x81, "hi"u8)], ProtocolError },
+        { "unmasked text frame", [RawWebSocket.Frame(0x81, "hi"u8, masked: false)], ProtocolError },
+        { "unmasked ping", [RawWebSocket.Frame(0x89, "hi"u8, masked: false)], ProtocolError },
+        { "unmasked empty close", [RawWebSocket.Frame(0x88, [], masked: false)], ProtocolError },
+        { "unmasked continuation", [RawWebSocket.Frame(0x01, "a"u8), RawWebSocket.Frame(0x80, "b"u8, masked: false)], ProtocolError },
+        { "ping of 126 bytes", [RawWebSocket.Frame(0x89, new byte[126])], ProtocolError },
+        { "close of 126 bytes", [RawWebSocket.Frame(0x88, [0x03, 0xE8, .. new byte[124]])], ProtocolError },
+        { "fragmented ping", [RawWebSocket.Frame(0x09, "a"u8), RawWebSocket.Frame(0x80, "b"u8)], ProtocolError },
+        { "fragmented close", [RawWebSocket.Frame(0x08, [0x03, 0xE8]), RawWebSocket.Frame(0x80, [])], ProtocolError },
+        { "continuation with nothing to continue", [RawWebSocket.Frame(0x80, "hi"u8)], ProtocolError },
+        { "new message inside a fragmented one", [RawWebSocket.Frame(0x01, "a"u8), RawWebSocket.Frame(0x81, "b"u8)], ProtocolError },
+        { "close with a one-byte payload", [RawWebSocket.Frame(0x88, [0x03])], ProtocolError },
+        { "close with code 1005 (never sent)", [RawWebSocket.Frame(0x88, [0x03, 0xED])], ProtocolError },
+        { "close with code 999", [RawWebSocket.Frame(0x88, [0x03, 0xE7])], ProtocolError },
         { "64-bit length with the top bit set", [[0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]], ProtocolError },
-        { "invalid UTF-8 in a text message", [HostileClient.Frame(0x81, [0xC3, 0x28])], WebSocketLimits.InvalidPayload },
-        { "invalid UTF-8 across fragments", [HostileClient.Frame(0x01, "ok "u8), HostileClient.Frame(0x80, [0xED, 0xA0, 0x80])], WebSocketLimits.InvalidPayload },
-        { "overlong UTF-8 encoding of '/'", [HostileClient.Frame(0x81, [0xC0, 0xAF])], WebSocketLimits.InvalidPayload },
+        { "invalid UTF-8 in a text message", [RawWebSocket.Frame(0x81, [0xC3, 0x28])], WebSocketLimits.InvalidPayload },
+        { "invalid UTF-8 across fragments", [RawWebSocket.Frame(0x01, "ok "u8), RawWebSocket.Frame(0x80, [0xED, 0xA0, 0x80])], WebSocketLimits.InvalidPayload },
+        { "overlong UTF-8 encoding of '/'", [RawWebSocket.Frame(0x81, [0xC0, 0xAF])], WebSocketLimits.InvalidPayload },
     };
 
     [Theory]
@@ -47,7 +47,7 @@ public sealed class FrameAttackTests
     {
         await using var harness = ServerHarness.Start();
         var (healthy, healthyId) = await harness.ConnectAsync();
-        using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.OpenAsync(harness.Server.Port);
         var hostileId = await harness.Events.NextOpenAsync();
 
         foreach (var frame in frames)
@@ -69,10 +69,10 @@ public sealed class FrameAttackTests
     public async Task Frame_ViolationThenClientNeverCloses_DroppedAfterTheCloseHandshakeTimeout()
     {
         await using var harness = ServerHarness.Start();
-        using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.OpenAsync(harness.Server.Port);
         var hostileId = await harness.Events.NextOpenAsync();
 
-        await hostile.SendAsync(HostileClient.Frame(0xA1, "hi"u8));
+        await hostile.SendAsync(RawWebSocket.Frame(0xA1, "hi"u8));
         Assert.Equal(ProtocolError, await hostile.ReadCloseCodeAsync());
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -91,8 +91,8 @@ public sealed class FrameAttackTests
         var (healthy, healthyId) = await harness.ConnectAsync();
         var codes = await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
         {
-            using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
-            await hostile.SendAsync(i % 2 == 0 ? HostileClient.Frame(0xA1, "hi"u8) : HostileClient.Frame(0x81, [0xC3, 0x28]));
+            using var hostile = await RawWebSocket.OpenAsync(harness.Server.Port);
+            await hostile.SendAsync(i % 2 == 0 ? RawWebSocket.Frame(0xA1, "hi"u8) : RawWebSocket.Frame(0x81, [0xC3, 0x28]));
             return await hostile.ReadCloseCodeAsync();
         }));
 
@@ -109,12 +109,12 @@ public sealed class FrameAttackTests
     {
         await using var harness = ServerHarness.Start();
         var (healthy, healthyId) = await harness.ConnectAsync();
-        using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.OpenAsync(harness.Server.Port);
         var hostileId = await harness.Events.NextOpenAsync();
-        await hostile.SendAsync(HostileClient.Frame(0x81, "masked, fine"u8));
+        await hostile.SendAsync(RawWebSocket.Frame(0x81, "masked, fine"u8));
         Assert.Equal("masked, fine"u8.ToArray(), (await harness.Events.NextMessageAsync(hostileId)).Payload);
 
-        var unmasked = HostileClient.Frame(0x81, "not masked"u8, masked: false);
+        var unmasked = RawWebSocket.Frame(0x81, "not masked"u8, masked: false);
         if (split)
         {
             await hostile.SendAsync(unmasked.AsMemory(0, 1));
@@ -142,14 +142,14 @@ public sealed class FrameAttackTests
     {
         // The mask check follows every header byte by byte; a slow but correct client is served.
         await using var harness = ServerHarness.Start();
-        using var client = await HostileClient.OpenAsync(harness.Server.Port);
+        using var client = await RawWebSocket.OpenAsync(harness.Server.Port);
         var id = await harness.Events.NextOpenAsync();
         byte[] stream = [
-            .. HostileClient.Frame(0x81, "a"u8),
-            .. HostileClient.Frame(0x89, "ping"u8),
-            .. HostileClient.Frame(0x02, new byte[300]),
-            .. HostileClient.Frame(0x80, new byte[70_000]),
-            .. HostileClient.Frame(0x81, []),
+            .. RawWebSocket.Frame(0x81, "a"u8),
+            .. RawWebSocket.Frame(0x89, "ping"u8),
+            .. RawWebSocket.Frame(0x02, new byte[300]),
+            .. RawWebSocket.Frame(0x80, new byte[70_000]),
+            .. RawWebSocket.Frame(0x81, []),
         ];
 
         for (var i = 0; i < 64; i++)
@@ -172,7 +172,7 @@ public sealed class FrameAttackTests
         const long size = 65L * 1024 * 1024;
         await using var harness = ServerHarness.Start();
         var (healthy, healthyId) = await harness.ConnectAsync();
-        using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.OpenAsync(harness.Server.Port);
         var hostileId = await harness.Events.NextOpenAsync();
 
         // One binary frame announcing 65 MB, sent 1 MB at a time from one buffer (zero mask key), while
@@ -183,7 +183,7 @@ public sealed class FrameAttackTests
             var chunk = new byte[1024 * 1024];
             try
             {
-                await hostile.SendAsync(HostileClient.FrameHeader(0x82, size));
+                await hostile.SendAsync(RawWebSocket.FrameHeader(0x82, size));
                 for (long sent = 0; sent < size && !stop.IsCancellationRequested; sent += chunk.Length)
                 {
                     await hostile.SendAsync(chunk);
@@ -208,11 +208,11 @@ public sealed class FrameAttackTests
     public async Task Frame_HeaderAnnouncesOverTheLimit_ClosedWith1009BeforeTheLimitIsSent()
     {
         await using var harness = ServerHarness.Start();
-        using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.OpenAsync(harness.Server.Port);
         var hostileId = await harness.Events.NextOpenAsync();
 
         // The header says 65 MB; only 256 KB follow. The server must not wait for (and buffer) 64 MB first.
-        await hostile.SendAsync(HostileClient.FrameHeader(0x82, 65L * 1024 * 1024));
+        await hostile.SendAsync(RawWebSocket.FrameHeader(0x82, 65L * 1024 * 1024));
         await hostile.SendAsync(new byte[256 * 1024]);
 
         Assert.Equal(WebSocketLimits.MessageTooBig, await hostile.ReadCloseCodeAsync());
@@ -227,11 +227,11 @@ public sealed class FrameAttackTests
     {
         await using var harness = ServerHarness.Start();
         var (healthy, healthyId) = await harness.ConnectAsync();
-        using var hostile = await HostileClient.OpenAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.OpenAsync(harness.Server.Port);
         var hostileId = await harness.Events.NextOpenAsync();
 
         // A text frame announcing 1000 bytes, of which 10 arrive.
-        var frame = HostileClient.Frame(0x81, new byte[1000]);
+        var frame = RawWebSocket.Frame(0x81, new byte[1000]);
         await hostile.SendAsync(frame.AsMemory(0, frame.Length - 990));
         if (reset)
         {
@@ -256,8 +256,8 @@ public sealed class FrameAttackTests
 
         for (var i = 0; i < 20; i++)
         {
-            var hostile = await HostileClient.ConnectAsync(harness.Server.Port);
-            var request = HostileClient.Handshake(harness.Server.Port);
+            var hostile = await RawWebSocket.ConnectAsync(harness.Server.Port);
+            var request = RawWebSocket.HandshakeRequest(harness.Server.Port);
             await hostile.SendTextAsync(request[..(request.Length / 2)]);
             hostile.Reset();
         }

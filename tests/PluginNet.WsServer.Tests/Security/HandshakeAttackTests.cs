@@ -23,9 +23,9 @@ public sealed class HandshakeAttackTests
     {
         await using var harness = ServerHarness.Start();
         var (healthy, healthyId) = await harness.ConnectAsync();
-        using var hostile = await HostileClient.ConnectAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.ConnectAsync(harness.Server.Port);
 
-        await hostile.SendTextAsync(HostileClient.Handshake(harness.Server.Port, new Dictionary<string, string?> { [header] = value }));
+        await hostile.SendTextAsync(RawWebSocket.HandshakeRequest(harness.Server.Port, new Dictionary<string, string?> { [header] = value }));
         var (status, head) = await hostile.ReadResponseHeadAsync();
 
         Assert.True(expected == status, $"{what}: got {status}\n{head}");
@@ -44,9 +44,9 @@ public sealed class HandshakeAttackTests
     {
         await using var harness = ServerHarness.Start();
         var (healthy, healthyId) = await harness.ConnectAsync();
-        using var hostile = await HostileClient.ConnectAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.ConnectAsync(harness.Server.Port);
 
-        await hostile.SendTextAsync(HostileClient.Handshake(
+        await hostile.SendTextAsync(RawWebSocket.HandshakeRequest(
             harness.Server.Port, new Dictionary<string, string?> { ["Content-Length"] = "0" }, "POST / HTTP/1.1"));
 
         Assert.Equal(400, (await hostile.ReadResponseHeadAsync()).Status);
@@ -62,13 +62,13 @@ public sealed class HandshakeAttackTests
     {
         await using var harness = ServerHarness.Start();
         var (healthy, healthyId) = await harness.ConnectAsync();
-        using var hostile = await HostileClient.ConnectAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.ConnectAsync(harness.Server.Port);
         var port = harness.Server.Port;
         var request = what switch
         {
-            "one header of 40 KB" => HostileClient.Handshake(port, new Dictionary<string, string?> { ["X-Big"] = new string('a', 40 * 1024) }),
-            "200 headers" => HostileClient.Handshake(port, Enumerable.Range(0, 200).ToDictionary(i => $"X-H{i}", i => (string?)"v")),
-            _ => HostileClient.Handshake(port, requestLine: $"GET /{new string('a', 10 * 1024)} HTTP/1.1"),
+            "one header of 40 KB" => RawWebSocket.HandshakeRequest(port, new Dictionary<string, string?> { ["X-Big"] = new string('a', 40 * 1024) }),
+            "200 headers" => RawWebSocket.HandshakeRequest(port, Enumerable.Range(0, 200).ToDictionary(i => $"X-H{i}", i => (string?)"v")),
+            _ => RawWebSocket.HandshakeRequest(port, requestLine: $"GET /{new string('a', 10 * 1024)} HTTP/1.1"),
         };
 
         await hostile.SendTextAsync(request);
@@ -88,7 +88,7 @@ public sealed class HandshakeAttackTests
     {
         await using var harness = ServerHarness.Start();
         var (healthy, healthyId) = await harness.ConnectAsync();
-        using var hostile = await HostileClient.ConnectAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.ConnectAsync(harness.Server.Port);
         byte[] garbage = what switch
         {
             "binary noise" => [.. Enumerable.Range(0, 512).Select(i => (byte)(i * 37 % 256)), .. "\r\n\r\n"u8.ToArray()],
@@ -116,7 +116,7 @@ public sealed class HandshakeAttackTests
 
         // Kestrel checks its timeouts once a second: allow for that, and no more.
         Assert.InRange(elapsed, timeout - TimeSpan.FromMilliseconds(100), timeout + TimeSpan.FromSeconds(2.5));
-        Assert.True(sent < HostileClient.Handshake(harness.Server.Port).Length, "the whole handshake went out before the drop");
+        Assert.True(sent < RawWebSocket.HandshakeRequest(harness.Server.Port).Length, "the whole handshake went out before the drop");
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
         healthy.Dispose();
     }
@@ -130,9 +130,9 @@ public sealed class HandshakeAttackTests
     {
         await using var harness = ServerHarness.Start();
         var (healthy, healthyId) = await harness.ConnectAsync();
-        using var hostile = await HostileClient.ConnectAsync(harness.Server.Port);
+        using var hostile = await RawWebSocket.ConnectAsync(harness.Server.Port);
 
-        await hostile.SendTextAsync(HostileClient.Handshake(harness.Server.Port, new Dictionary<string, string?> { ["Origin"] = origin }));
+        await hostile.SendTextAsync(RawWebSocket.HandshakeRequest(harness.Server.Port, new Dictionary<string, string?> { ["Origin"] = origin }));
 
         Assert.Equal(403, (await hostile.ReadResponseHeadAsync()).Status);
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
@@ -181,8 +181,8 @@ internal static class AttackAssert
     /// </summary>
     public static async Task<(TimeSpan Elapsed, int Sent)> DripHandshakeUntilDroppedAsync(int port, TimeSpan limit)
     {
-        using var hostile = await HostileClient.ConnectAsync(port);
-        var request = Encoding.ASCII.GetBytes(HostileClient.Handshake(port));
+        using var hostile = await RawWebSocket.ConnectAsync(port);
+        var request = Encoding.ASCII.GetBytes(RawWebSocket.HandshakeRequest(port));
         var clock = Stopwatch.StartNew();
         var dropped = hostile.ServerDroppedAsync(limit);
         var sent = 0;

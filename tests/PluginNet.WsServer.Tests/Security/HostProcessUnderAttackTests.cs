@@ -40,7 +40,7 @@ public sealed class HostProcessUnderAttackTests(ITestOutputHelper log)
     [Fact]
     public async Task Run_ThousandClientsAndMalformedBarrage_FramesKeepTheirRate()
     {
-        await using var host = HostProcess.Start([LuaScripts.Write(Script, "attacked.lua")]);
+        await using var host = PluginNetProcess.Start([LuaScripts.Write(Script, "attacked.lua")], console: true);
         var port = await host.WaitForLineAsync(l => l.StartsWith("port=", StringComparison.Ordinal), Attacks.Wait);
         var url = new Uri($"ws://127.0.0.1:{int.Parse(port["port=".Length..], CultureInfo.InvariantCulture)}/");
         using var watcher = await TestClients.ConnectAsync(url);
@@ -64,7 +64,7 @@ public sealed class HostProcessUnderAttackTests(ITestOutputHelper log)
     }
 
     /// <summary>Runs one attack between "measure:" and "frames:", and reads both processes' CPU time meanwhile.</summary>
-    private static async Task<(T Result, FrameStats Frames, string Cpu)> MeasuredAsync<T>(HostProcess host, ClientWebSocket watcher, Func<Task<T>> attack)
+    private static async Task<(T Result, FrameStats Frames, string Cpu)> MeasuredAsync<T>(PluginNetProcess host, ClientWebSocket watcher, Func<Task<T>> attack)
     {
         host.Process.Refresh();
         var hostCpu = host.Process.TotalProcessorTime;
@@ -101,7 +101,7 @@ public sealed class HostProcessUnderAttackTests(ITestOutputHelper log)
     }
 
     /// <summary>The script's client count, from the lines it prints.</summary>
-    private sealed class ClientCount(HostProcess host)
+    private sealed class ClientCount(PluginNetProcess host)
     {
         private int _seen; // lines already read: the count must be reached by a line printed after the last wait
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,8 +7,10 @@ using System.Text;
 namespace PluginNet.WsServer.Tests.Support;
 
 /// <summary>
-/// A WebSocket client written by hand over <see cref="TcpClient"/>, for what <c>ClientWebSocket</c>
-/// cannot do: send a ping, read the handshake's status code, stop half-way through a handshake.
+/// A WebSocket client written by hand over a raw <see cref="TcpClient"/> to 127.0.0.1, for what
+/// <c>ClientWebSocket</c> cannot do: read the handshake's status code, send a ping, stop half-way
+/// through a handshake, and speak WebSocket badly on purpose (any bytes, any frame header: reserved
+/// bits, opcodes, masking, lengths) and end abruptly. Every wait is bounded.
 /// </summary>
 internal sealed class RawWebSocket : IDisposable
 {
@@ -20,11 +23,12 @@ internal sealed class RawWebSocket : IDisposable
         _stream = tcp.GetStream();
     }
 
+    /// <summary>Opens the TCP connection only; nothing is sent.</summary>
     /// <param name="port">Loopback port.</param>
     /// <param name="receiveBufferBytes">A small value keeps the kernel from buffering much for a client that never reads.</param>
-    public static async Task<RawWebSocket> OpenTcpAsync(int port, int? receiveBufferBytes = null)
+    public static async Task<RawWebSocket> ConnectAsync(int port, int? receiveBufferBytes = null)
     {
-        var tcp = new TcpClient();
+        var tcp = new TcpClient { NoDelay = true };
         if (receiveBufferBytes is { } size)
         {
             tcp.ReceiveBufferSize = size;
@@ -35,32 +39,114 @@ internal sealed class RawWebSocket : IDisposable
         return new RawWebSocket(tcp);
     }
 
-    /// <summary>Sends a WebSocket upgrade request and returns the response's status code.</summary>
-    public async Task<int> HandshakeAsync(int port, string? origin = null)
+    /// <summary>Connects and completes a correct handshake (asserting 101), ready for frames.</summary>
+    public static async Task<RawWebSocket> OpenAsync(int port)
     {
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        var request = new StringBuilder()
-            .Append("GET / HTTP/1.1\r\n")
-            .Append($"Host: 127.0.0.1:{port}\r\n")
-            .Append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-            .Append($"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n");
-        if (origin is not null)
+        var client = await ConnectAsync(port);
+        Assert.Equal(101, await client.HandshakeAsync(port));
+        return client;
+    }
+
+    /// <summary>A correct upgrade request, with lines replaced or added through <paramref name="headers"/> (null value: left out).</summary>
+    public static string HandshakeRequest(int port, IReadOnlyDictionary<string, string?>? headers = null, string requestLine = "GET / HTTP/1.1")
+    {
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            request.Append($"Origin: {origin}\r\n");
+            ["Host"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            ["Upgrade"] = "websocket",
+            ["Connection"] = "Upgrade",
+            ["Sec-WebSocket-Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)),
+            ["Sec-WebSocket-Version"] = "13",
+        };
+        foreach (var (name, value) in headers ?? new Dictionary<string, string?>())
+        {
+            all[name] = value;
         }
 
-        await WriteAsync(request.Append("\r\n").ToString());
-        return await ReadStatusAsync();
+        var request = new StringBuilder(requestLine).Append("\r\n");
+        foreach (var (name, value) in all.Where(h => h.Value is not null))
+        {
+            request.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+
+        return request.Append("\r\n").ToString();
     }
 
-    public async Task WriteAsync(string text)
+    /// <summary>Sends a correct upgrade request (with an Origin line when given) and returns the response's status code.</summary>
+    public async Task<int> HandshakeAsync(int port, string? origin = null)
+    {
+        await SendTextAsync(HandshakeRequest(port, origin is null ? null : new Dictionary<string, string?> { ["Origin"] = origin }));
+        return (await ReadResponseHeadAsync()).Status;
+    }
+
+    public Task SendTextAsync(string text) => SendAsync(Encoding.Latin1.GetBytes(text));
+
+    public async Task SendAsync(ReadOnlyMemory<byte> bytes)
     {
         using var timeout = new CancellationTokenSource(TestTimeouts.Event);
-        await _stream.WriteAsync(Encoding.ASCII.GetBytes(text), timeout.Token);
+        await _stream.WriteAsync(bytes, timeout.Token);
     }
 
-    /// <summary>Reads a response head (up to the blank line) and returns its status code.</summary>
-    public async Task<int> ReadStatusAsync()
+    /// <summary>Sends one well-formed masked frame, as a client must.</summary>
+    public Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true) =>
+        SendAsync(Frame((byte)((fin ? 0x80 : 0) | opcode), payload));
+
+    /// <summary>
+    /// A frame exactly as given: <paramref name="firstByte"/> is FIN, RSV1-3 and the opcode;
+    /// the payload is masked with a random key unless <paramref name="masked"/> is false.
+    /// </summary>
+    public static byte[] Frame(byte firstByte, ReadOnlySpan<byte> payload, bool masked = true)
+    {
+        var mask = masked ? RandomNumberGenerator.GetBytes(4) : null;
+        var header = Header(firstByte, payload.Length, mask);
+        var frame = new byte[header.Length + payload.Length];
+        header.CopyTo(frame, 0);
+        for (var i = 0; i < payload.Length; i++)
+        {
+            frame[header.Length + i] = (byte)(payload[i] ^ (mask is null ? 0 : mask[i % 4]));
+        }
+
+        return frame;
+    }
+
+    /// <summary>
+    /// Only the (masked) header of a frame announcing <paramref name="length"/> bytes. Its mask key is
+    /// all zeroes, so the payload that follows can be sent as is, from any buffer.
+    /// </summary>
+    public static byte[] FrameHeader(byte firstByte, long length) => Header(firstByte, length, [0, 0, 0, 0]);
+
+    private static byte[] Header(byte firstByte, long length, byte[]? mask)
+    {
+        var header = new List<byte> { firstByte };
+        var maskBit = (byte)(mask is null ? 0 : 0x80);
+        if (length < 126)
+        {
+            header.Add((byte)(maskBit | length));
+        }
+        else if (length <= ushort.MaxValue)
+        {
+            header.Add((byte)(maskBit | 126));
+            header.Add((byte)(length >> 8));
+            header.Add((byte)length);
+        }
+        else
+        {
+            header.Add((byte)(maskBit | 127));
+            var eight = new byte[8];
+            BinaryPrimitives.WriteInt64BigEndian(eight, length);
+            header.AddRange(eight);
+        }
+
+        if (mask is not null)
+        {
+            header.AddRange(mask);
+        }
+
+        return [.. header];
+    }
+
+    /// <summary>Reads an HTTP response head (up to the blank line); returns its status code and the head's text.</summary>
+    public async Task<(int Status, string Head)> ReadResponseHeadAsync()
     {
         var head = new StringBuilder();
         var one = new byte[1];
@@ -75,32 +161,31 @@ internal sealed class RawWebSocket : IDisposable
             head.Append((char)one[0]);
         }
 
-        return int.Parse(head.ToString().Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var text = head.ToString();
+        return (int.Parse(text.Split(' ')[1], CultureInfo.InvariantCulture), text);
     }
 
-    /// <summary>Sends one masked frame, as a client must.</summary>
-    public async Task SendFrameAsync(byte opcode, byte[] payload, bool fin = true)
+    /// <summary>Reads server frames until a close frame and returns its code (1005 when it carries none).</summary>
+    public async Task<int> ReadCloseCodeAsync()
     {
-        var header = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
-        if (payload.Length < 126)
+        while (true)
         {
-            header.Add((byte)(0x80 | payload.Length));
+            var (opcode, _, payload) = await ReadFrameAsync();
+            if (opcode == 0x8)
+            {
+                return payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(payload) : 1005;
+            }
         }
-        else
-        {
-            header.Add(0x80 | 126);
-            header.Add((byte)(payload.Length >> 8));
-            header.Add((byte)payload.Length);
-        }
-
-        var mask = RandomNumberGenerator.GetBytes(4);
-        header.AddRange(mask);
-        var masked = payload.Select((b, i) => (byte)(b ^ mask[i % 4])).ToArray();
-        using var timeout = new CancellationTokenSource(TestTimeouts.Event);
-        await _stream.WriteAsync(header.Concat(masked).ToArray(), timeout.Token);
     }
 
-    /// <summary>Reads one (unmasked) frame from the server.</summary>
+    /// <summary>Reads one frame from the server and returns its opcode and payload as UTF-8 text.</summary>
+    public async Task<(byte Opcode, string Text)> ReadTextFrameAsync()
+    {
+        var (opcode, _, payload) = await ReadFrameAsync();
+        return (opcode, Encoding.UTF8.GetString(payload));
+    }
+
+    /// <summary>Reads one frame from the server (which never masks).</summary>
     public async Task<(byte Opcode, bool Fin, byte[] Payload)> ReadFrameAsync()
     {
         var head = await ReadExactlyAsync(2);
@@ -114,13 +199,13 @@ internal sealed class RawWebSocket : IDisposable
             length = (long)BinaryPrimitives.ReadUInt64BigEndian(await ReadExactlyAsync(8));
         }
 
-        return ((byte)(head[0] & 0x0F), (head[0] & 0x80) != 0, await ReadExactlyAsync((int)length));
+        return ((byte)(head[0] & 0x0F), (head[0] & 0x80) != 0, await ReadExactlyAsync(checked((int)length)));
     }
 
-    /// <summary>Completes true when the server closes the TCP connection (a read returns 0 or fails).</summary>
-    public async Task<bool> WaitForServerToDropAsync(TimeSpan within)
+    /// <summary>True when the server ends the TCP connection (read returns 0 or fails) within <paramref name="within"/>.</summary>
+    public async Task<bool> ServerDroppedAsync(TimeSpan within)
     {
-        var buffer = new byte[1024];
+        var buffer = new byte[4096];
         using var timeout = new CancellationTokenSource(within);
         try
         {
@@ -138,6 +223,16 @@ internal sealed class RawWebSocket : IDisposable
         {
             return true;
         }
+    }
+
+    /// <summary>Sends FIN (no more data from this side), as a client does once it has read the server's close.</summary>
+    public void ShutdownSend() => _tcp.Client.Shutdown(SocketShutdown.Send);
+
+    /// <summary>Ends the connection with a TCP reset, no close frame, no FIN.</summary>
+    public void Reset()
+    {
+        _tcp.LingerState = new LingerOption(true, 0);
+        _tcp.Close();
     }
 
     public void Dispose() => _tcp.Dispose();

@@ -73,7 +73,7 @@ public sealed class ClosingTests
     public async Task OnClose_ClientDropsTheConnection_ReportsErrorThen1006()
     {
         await using var harness = ServerHarness.Start();
-        var raw = await RawWebSocket.OpenTcpAsync(harness.Server.Port);
+        var raw = await RawWebSocket.ConnectAsync(harness.Server.Port);
         Assert.Equal(101, await raw.HandshakeAsync(harness.Server.Port));
         var id = await harness.Events.NextOpenAsync();
 
@@ -137,7 +137,7 @@ public sealed class ClosingTests
     public async Task CloseAsync_ClientThatNeverAnswersTheClose_StillCompletesPromptly()
     {
         await using var harness = ServerHarness.Start();
-        using var raw = await RawWebSocket.OpenTcpAsync(harness.Server.Port);
+        using var raw = await RawWebSocket.ConnectAsync(harness.Server.Port);
         Assert.Equal(101, await raw.HandshakeAsync(harness.Server.Port));
         var id = await harness.Events.NextOpenAsync();
 

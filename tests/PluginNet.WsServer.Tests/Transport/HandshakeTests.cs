@@ -47,8 +47,8 @@ public sealed class HandshakeTests
     public async Task Handshake_OriginInAllowedOrigins_AcceptedAndOthersStillRefused()
     {
         await using var harness = ServerHarness.Start(ServerHarness.Request(allowedOrigins: ["https://dash.example/"]));
-        using var raw = await RawWebSocket.OpenTcpAsync(harness.Server.Port);
-        using var refused = await RawWebSocket.OpenTcpAsync(harness.Server.Port);
+        using var raw = await RawWebSocket.ConnectAsync(harness.Server.Port);
+        using var refused = await RawWebSocket.ConnectAsync(harness.Server.Port);
 
         Assert.Equal(101, await raw.HandshakeAsync(harness.Server.Port, origin: "https://dash.example"));
         Assert.Equal(403, await refused.HandshakeAsync(harness.Server.Port, origin: "https://other.example"));
@@ -71,11 +71,11 @@ public sealed class HandshakeTests
     public async Task Handshake_NotCompletedInTime_Dropped()
     {
         await using var harness = ServerHarness.Start(ServerHarness.Request(handshakeTimeout: TimeSpan.FromSeconds(1)));
-        using var raw = await RawWebSocket.OpenTcpAsync(harness.Server.Port);
+        using var raw = await RawWebSocket.ConnectAsync(harness.Server.Port);
 
-        await raw.WriteAsync("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
+        await raw.SendTextAsync("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
 
         // Kestrel checks its timeouts once a second: allow for that, and no more.
-        Assert.True(await raw.WaitForServerToDropAsync(within: TimeSpan.FromSeconds(5)));
+        Assert.True(await raw.ServerDroppedAsync(TimeSpan.FromSeconds(5)));
     }
 }

@@ -62,7 +62,7 @@ public sealed class LimitTests
     public async Task Broadcast_SlowClientNeverReads_ClosedWith1008WhileAnotherKeepsReceiving()
     {
         await using var harness = ServerHarness.Start(ServerHarness.Request(maxQueuedBytesPerClient: 256 * 1024));
-        using var slow = await RawWebSocket.OpenTcpAsync(harness.Server.Port, receiveBufferBytes: 4096);
+        using var slow = await RawWebSocket.ConnectAsync(harness.Server.Port, receiveBufferBytes: 4096);
         Assert.Equal(101, await slow.HandshakeAsync(harness.Server.Port));
         var slowId = await harness.Events.NextOpenAsync();
         var (fast, _) = await harness.ConnectAsync();

@@ -117,7 +117,7 @@ public sealed class MessagingTests
     public async Task Ping_FromClient_AnsweredWithPongAndNeverReported()
     {
         await using var harness = ServerHarness.Start();
-        using var raw = await RawWebSocket.OpenTcpAsync(harness.Server.Port);
+        using var raw = await RawWebSocket.ConnectAsync(harness.Server.Port);
         Assert.Equal(101, await raw.HandshakeAsync(harness.Server.Port));
         var id = await harness.Events.NextOpenAsync();
 
@@ -136,7 +136,7 @@ public sealed class MessagingTests
     public async Task OnMessage_RawFragmentsWithPingBetween_ReassembledAndPingAnswered()
     {
         await using var harness = ServerHarness.Start();
-        using var raw = await RawWebSocket.OpenTcpAsync(harness.Server.Port);
+        using var raw = await RawWebSocket.ConnectAsync(harness.Server.Port);
         Assert.Equal(101, await raw.HandshakeAsync(harness.Server.Port));
         var id = await harness.Events.NextOpenAsync();
 

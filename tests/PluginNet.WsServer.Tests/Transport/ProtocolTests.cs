@@ -9,7 +9,7 @@ public sealed class ProtocolTests
     public async Task OnMessage_TextWithInvalidUtf8_ClientGets1007AndServerReportsErrorThenClose()
     {
         await using var harness = ServerHarness.Start();
-        using var raw = await RawWebSocket.OpenTcpAsync(harness.Server.Port);
+        using var raw = await RawWebSocket.ConnectAsync(harness.Server.Port);
         Assert.Equal(101, await raw.HandshakeAsync(harness.Server.Port));
         var id = await harness.Events.NextOpenAsync();
 
@@ -26,7 +26,7 @@ public sealed class ProtocolTests
     public async Task OnClose_CloseFrameFromRawClient_EchoedAndReportedOnce()
     {
         await using var harness = ServerHarness.Start();
-        using var raw = await RawWebSocket.OpenTcpAsync(harness.Server.Port);
+        using var raw = await RawWebSocket.ConnectAsync(harness.Server.Port);
         Assert.Equal(101, await raw.HandshakeAsync(harness.Server.Port));
         var id = await harness.Events.NextOpenAsync();
 
@@ -36,6 +36,6 @@ public sealed class ProtocolTests
         Assert.Equal(0x8, echo.Opcode);
         Assert.Equal(new byte[] { 0x0F, 0xA0 }, echo.Payload[..2]);
         Assert.Equal(new CloseInfo(4000, "ok"), await harness.Events.ClosedAsync(id));
-        Assert.True(await raw.WaitForServerToDropAsync(within: TestTimeouts.Event));
+        Assert.True(await raw.ServerDroppedAsync(TestTimeouts.Event));
     }
 }

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace PluginNet.TestSupport;
+
+/// <summary>
+/// The real command line, <c>pluginnet run ...</c> (the build next to the tests), in its own process
+/// started from the repository root so it finds plugins.json, as a modder would run it; standard
+/// output and standard error are collected line by line.
+/// </summary>
+public sealed class PluginNetProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
+    private readonly RecordedLines _stdout;
+    private readonly RecordedLines _stderr;
+
+    private PluginNetProcess(Process process)
+    {
+        Process = process;
+        _stdout = new RecordedLines("line from pluginnet", () => Transcript);
+        _stderr = new RecordedLines("log line from pluginnet", () => Transcript);
+    }
+
+    public Process Process { get; }
+
+    /// <summary>Lines written to standard output (what scripts print) so far.</summary>
+    public IReadOnlyList<string> Stdout => _stdout.Lines;
+
+    /// <summary>Lines written to standard error (the log) so far.</summary>
+    public IReadOnlyList<string> Stderr => _stderr.Lines;
+
+    /// <summary>Both streams, for failure messages.</summary>
+    public string Transcript => "stdout:\n" + string.Join('\n', Stdout) + "\nstderr:\n" + string.Join('\n', Stderr);
+
+    /// <summary>Starts <c>pluginnet run</c>.</summary>
+    /// <param name="arguments">What follows <c>run</c>: scripts and options.</param>
+    /// <param name="environment">Environment variables to add or replace.</param>
+    /// <param name="console">
+    /// False: <c>--no-console</c>, and standard input closed. True: the control console runs, reading
+    /// a standard input that stays open and never sends anything.
+    /// </param>
+    public static PluginNetProcess Start(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool console = false)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pluginnet.dll"));
+        start.ArgumentList.Add("run");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (!console)
+        {
+            start.ArgumentList.Add("--no-console");
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var host = new PluginNetProcess(process);
+        process.OutputDataReceived += (_, e) => Add(e.Data, host._stdout);
+        process.ErrorDataReceived += (_, e) => Add(e.Data, host._stderr);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!console)
+        {
+            process.StandardInput.Close();
+        }
+
+        return host;
+    }
+
+    /// <summary>Runs to the end (bounded: 60 s unless told) and returns what it did.</summary>
+    public static async Task<ProcessResult> RunAsync(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? limit = null)
+    {
+        await using var process = Start(arguments, environment);
+        var code = await process.WaitForExitAsync(limit ?? TimeSpan.FromSeconds(60));
+        return new ProcessResult(code, process.Stdout, process.Stderr, process.Transcript);
+    }
+
+    /// <summary>The first standard-output line (past or future) that <paramref name="match"/> accepts (bounded: 30 s unless told).</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null) =>
+        (await WaitForLineFromAsync(0, match, timeout)).Line;
+
+    /// <summary>
+    /// The first standard-output line at or after line number <paramref name="from"/> (0-based) that
+    /// <paramref name="match"/> accepts, with its line number (bounded: 30 s unless told).
+    /// </summary>
+    public Task<(string Line, int Index)> WaitForLineFromAsync(int from, Func<string, bool> match, TimeSpan? timeout = null) =>
+        _stdout.WaitForAsync(from, match, timeout ?? DefaultWait);
+
+    /// <summary>Sends a signal (e.g. <c>TERM</c>) to this process only, by its id.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", Process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits (bounded: 30 s unless told) for the process to exit, with all its output read, and returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        var bound = timeout ?? DefaultWait;
+        using var limit = new CancellationTokenSource(bound);
+        try
+        {
+            await Process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"pluginnet still running after {bound.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.\n{Transcript}");
+        }
+
+        return Process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+
+        Process.Dispose();
+    }
+
+    private static void Add(string? line, RecordedLines into)
+    {
+        // Null marks the end of the stream, not a line.
+        if (line is not null)
+        {
+            into.Add(line);
+        }
+    }
+}
+
+/// <summary>How a <c>pluginnet run</c> ended and what it wrote.</summary>
+public sealed record ProcessResult(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr, string Transcript);
