@@ -49,7 +49,7 @@ internal sealed class ClientConnection : IWebSocketConnection
     public ClientConnection(WebSocketConnectRequest request, IWebSocketEvents events, Action<ClientConnection> onEnded)
     {
         _request = request;
-        _events = events;
+        _events = new GuardedEvents(events);
         _onEnded = onEnded;
     }
 
@@ -224,10 +224,10 @@ internal sealed class ClientConnection : IWebSocketConnection
 
         if (ending.Error is not null)
         {
-            EmitError(ending.Error);
+            _events.OnError(ending.Error);
         }
 
-        EmitClose(ending.Code, ending.Reason);
+        _events.OnClose(ending.Code, ending.Reason);
         _onEnded(this);
         _completion.TrySetResult();
     }
@@ -265,7 +265,7 @@ internal sealed class ClientConnection : IWebSocketConnection
             _state = StateOpen;
         }
 
-        EmitOpen();
+        _events.OnOpen();
         var writer = WriteLoopAsync(socket);
         var received = await ReceiveLoopAsync(socket).ConfigureAwait(false);
 
@@ -390,7 +390,7 @@ internal sealed class ClientConnection : IWebSocketConnection
                     inMessage = false;
                     discarding = !result.EndOfMessage;
                     var text = $"incoming message exceeds the {ClientRules.LimitText(_request.MaxMessageBytes)} limit";
-                    EmitError(text);
+                    _events.OnError(text);
                     BeginLocalClose(WebSocketLimits.MessageTooBig, text);
                     continue;
                 }
@@ -400,7 +400,7 @@ internal sealed class ClientConnection : IWebSocketConnection
                     inMessage = false;
                     if (IsOpen)
                     {
-                        EmitMessage(message.Take(), isText);
+                        _events.OnMessage(message.Take(), isText);
                     }
                     else
                     {
@@ -545,58 +545,6 @@ internal sealed class ClientConnection : IWebSocketConnection
         }
 
         return new Ending(WebSocketLimits.AbnormalClosure, message, message);
-    }
-
-    private void EmitOpen()
-    {
-        try
-        {
-            _events.OnOpen();
-        }
-#pragma warning disable CA1031 // Event sinks must not throw; if one does, the connection carries on.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
-
-    private void EmitMessage(byte[] payload, bool isText)
-    {
-        try
-        {
-            _events.OnMessage(payload, isText);
-        }
-#pragma warning disable CA1031 // Event sinks must not throw; if one does, the connection carries on.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
-
-    private void EmitError(string message)
-    {
-        try
-        {
-            _events.OnError(message);
-        }
-#pragma warning disable CA1031 // Event sinks must not throw; if one does, the connection carries on.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
-
-    private void EmitClose(int code, string reason)
-    {
-        try
-        {
-            _events.OnClose(code, reason);
-        }
-#pragma warning disable CA1031 // Event sinks must not throw; if one does, the connection still ends.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
     }
 
     /// <summary>How the connection ended: the close to report and an error to report before it, if any.</summary>
