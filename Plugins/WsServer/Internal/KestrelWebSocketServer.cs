@@ -1,14 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using PluginNet.Core.Transports;
 
 namespace PluginNet.Plugins.WsServer.Internal;
@@ -74,63 +67,9 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         WebSocketListenRequest request, IWebSocketServerEvents events, Action<KestrelWebSocketServer> onClosed)
     {
         var server = new KestrelWebSocketServer(request, events, onClosed);
-        ListenOptions? endpoint = null;
-
-        // The empty builder reads no configuration, environment variables or appsettings and adds no
-        // logging: nothing on the machine can redirect or reconfigure this server, and it starts fastest.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(options =>
-        {
-            options.AddServerHeader = false;
-
-            // A handshake must be complete within the timeout (Kestrel's default is 30 s, too lax).
-            options.Limits.RequestHeadersTimeout = request.HandshakeTimeout;
-            options.Limits.KeepAliveTimeout = request.HandshakeTimeout;
-            options.Listen(IPAddress.Loopback, request.Port, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http1;
-                endpoint = listen;
-            });
-        });
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ServerSettings.ShutdownTimeout);
-
-        // The default console lifetime would register SIGINT/SIGTERM/SIGQUIT handlers and a process-exit
-        // hook for every server; signals and shutdown belong to the host, which closes servers itself.
-        builder.Services.AddSingleton<IHostLifetime>(new PassiveHostLifetime());
-
-        var app = builder.Build();
-
-        // Before UseWebSockets, which takes the upgrade feature when a request comes in.
-        app.Use((context, next) =>
-        {
-            if (context.Features.Get<IHttpUpgradeFeature>() is { } upgrade)
-            {
-                context.Features.Set<IHttpUpgradeFeature>(new MaskCheckingUpgradeFeature(upgrade));
-            }
-
-            return next(context);
-        });
-        app.UseWebSockets();
-        app.Run(server.HandleAsync);
-        try
-        {
-            // Listen is synchronous by contract; nothing awaited here needs the calling thread.
-            app.StartAsync().GetAwaiter().GetResult();
-        }
-        catch (Exception ex) when (IsAddressInUse(ex))
-        {
-            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw new PortInUseException(request.Port, ex);
-        }
-        catch
-        {
-            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            throw;
-        }
-
+        var (app, port) = KestrelHost.Start(request, server.HandleAsync);
         server._app = app;
-        server.Port = endpoint?.IPEndPoint?.Port ?? request.Port;
+        server.Port = port;
         return server;
     }
 
@@ -194,19 +133,6 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
     /// <inheritdoc />
     public async ValueTask DisposeAsync() =>
         await StartClosing(ServerSettings.DisposeCloseTimeout).ConfigureAwait(false);
-
-    private static bool IsAddressInUse(Exception ex)
-    {
-        for (var e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static void CheckOutgoingSize(ReadOnlyMemory<byte> text)
     {
@@ -379,13 +305,5 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         response.Headers.SecWebSocketVersion = "13";
         response.ContentType = "text/plain";
         await response.WriteAsync("WebSocket endpoint: connect with ws:// (version 13)\n", context.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>A host lifetime that does nothing: the plugin's host decides when servers stop.</summary>
-    private sealed class PassiveHostLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
