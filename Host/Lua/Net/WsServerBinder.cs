@@ -84,7 +84,7 @@ internal sealed class WsServerBinder : IScriptModule
                 MaxQueuedBytesPerClient);
             try
             {
-                slot.Server = provider.Transport.Listen(request, new ServerEvents(this, id));
+                slot.Server = provider.Transport.Listen(request, new ServerEvents(this, slot));
             }
             catch (PortInUseException ex)
             {
@@ -131,10 +131,29 @@ internal sealed class WsServerBinder : IScriptModule
             return 1;
         }
 
-        // raw.broadcast(id, msg)
+        // raw.broadcast(id, msg): to the clients the script has heard open. A client whose on_open is
+        // still on its way gets nothing yet, so its first message is whatever on_open sends (as in Node,
+        // where 'connection' fires before any broadcast can reach the new client).
         private int Broadcast(LuaState state)
         {
-            Find(state)?.Broadcast(state.ToBytes(2) ?? []);
+            if (!_servers.TryGetValue(state.ToInteger(1), out var slot) || slot.Server is not { } server)
+            {
+                return 0;
+            }
+
+            var message = state.ToBytes(2) ?? [];
+            if (Volatile.Read(ref slot.OpensOnTheWay) == 0)
+            {
+                server.Broadcast(message);
+            }
+            else
+            {
+                foreach (var client in slot.Opened)
+                {
+                    server.Send(client, message);
+                }
+            }
+
             return 0;
         }
 
@@ -234,6 +253,18 @@ internal sealed class WsServerBinder : IScriptModule
             {
                 _servers.Remove(id);
             }
+            else if (_servers.TryGetValue(id, out var slot))
+            {
+                if (what == Open)
+                {
+                    slot.Opened.Add(client);
+                    Interlocked.Decrement(ref slot.OpensOnTheWay);
+                }
+                else if (what == Close)
+                {
+                    slot.Opened.Remove(client);
+                }
+            }
 
             var state = script.State;
             var top = state.GetTop();
@@ -263,23 +294,33 @@ internal sealed class WsServerBinder : IScriptModule
         }
 
         /// <summary>What one server reports, handed to the menu thread as it comes (plugin threads).</summary>
-        private sealed class ServerEvents(Binding binding, long id) : IWebSocketServerEvents
+        private sealed class ServerEvents(Binding binding, ServerSlot slot) : IWebSocketServerEvents
         {
-            public void OnOpen(long client) => binding.Post(id, Open, client, null, null, 0);
+            public void OnOpen(long client)
+            {
+                Interlocked.Increment(ref slot.OpensOnTheWay);
+                binding.Post(slot.Id, Open, client, null, null, 0);
+            }
 
-            public void OnMessage(long client, byte[] payload, bool isText) => binding.Post(id, Message, client, payload, null, 0);
+            public void OnMessage(long client, byte[] payload, bool isText) => binding.Post(slot.Id, Message, client, payload, null, 0);
 
-            public void OnError(long client, string message) => binding.Post(id, Error, client, null, message, 0);
+            public void OnError(long client, string message) => binding.Post(slot.Id, Error, client, null, message, 0);
 
-            public void OnClose(long client, int code, string reason) => binding.Post(id, Close, client, null, reason, code);
+            public void OnClose(long client, int code, string reason) => binding.Post(slot.Id, Close, client, null, reason, code);
         }
 
         private sealed class ServerSlot(long id)
         {
             public readonly long Id = id;
+
+            /// <summary>Clients whose on_open the script has had and whose on_close it has not (menu thread).</summary>
+            public readonly HashSet<long> Opened = [];
             public IWebSocketServer? Server;
             public LedgerEntry? Entry;
             public int Port;
+
+            /// <summary>Opens the transport has reported that have not reached the script yet (any thread).</summary>
+            public int OpensOnTheWay;
         }
     }
 }

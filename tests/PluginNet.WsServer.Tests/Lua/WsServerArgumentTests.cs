@@ -217,6 +217,46 @@ public sealed class WsServerArgumentTests
         await _server.Received(1).CloseAsync(Arg.Any<CancellationToken>());
     }
 
+    [Fact]
+    public async Task Broadcast_BeforeTheScriptHeardAClientOpen_NotSentToThatClientYet()
+    {
+        IWebSocketServerEvents? events = null;
+        _transport.Listen(Arg.Any<WebSocketListenRequest>(), Arg.Any<IWebSocketServerEvents>()).Returns(call =>
+        {
+            events = call.Arg<IWebSocketServerEvents>();
+            return _server;
+        });
+        _server.Send(Arg.Any<long>(), Arg.Any<ReadOnlyMemory<byte>>()).Returns(true);
+        var script = LuaScripts.Write("""
+            local srv
+            srv = net.ws_server:listen(8080, { on_open = function(c) srv:send(c, "hello") end })
+            event.on("go", function() srv:broadcast("state") end)
+            """);
+
+        // Driven by hand, as an application does, so the order of events is exact.
+        var engine = new PluginNetEngine(new EngineOptions { Output = new RecordingOutput() });
+        engine.Transports.Pin(TransportKind.WebSocketServer, "Substitute", _transport);
+        Assert.True(engine.LoadScript(script));
+        engine.Tick();
+
+        events!.OnOpen(1); // the transport has the client; the script has not run on_open yet
+        engine.FireEvent("go");
+        _server.DidNotReceive().Broadcast(Arg.Any<ReadOnlyMemory<byte>>());
+        _server.DidNotReceive().Send(Arg.Any<long>(), Arg.Any<ReadOnlyMemory<byte>>());
+
+        engine.Tick(); // on_open: "hello"
+        engine.FireEvent("go");
+
+        Received.InOrder(() =>
+        {
+            _server.Send(1, Arg.Is<ReadOnlyMemory<byte>>(m => Text(m) == "hello"));
+            _server.Broadcast(Arg.Is<ReadOnlyMemory<byte>>(m => Text(m) == "state"));
+        });
+        await engine.DisposeAsync();
+    }
+
+    private static string Text(ReadOnlyMemory<byte> bytes) => System.Text.Encoding.UTF8.GetString(bytes.Span);
+
     private async Task<RecordingOutput> RunAsync(string lua, string? pluginsJson = null)
     {
         var runner = await EngineRunner.StartAsync(
