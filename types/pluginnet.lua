@@ -75,7 +75,7 @@ local WsServer = {} -- luacheck: ignore 241 (only LuaLS reads this class table)
 ---@return boolean sent
 function WsServer:send(client, msg) end
 
----Sends a text message to every connected client. Raises an error for a message over 64 MB.
+---Sends a text message to every connected client whose on_open has run. Raises an error for a message over 64 MB.
 ---@param msg string
 function WsServer:broadcast(msg) end
 
