@@ -23,9 +23,9 @@ public class MenuThreadSchedulingTests
             var slice = sched!.Split('\n').Single(l => l.StartsWith("se.slice", StringComparison.Ordinal));
             Assert.EndsWith(" 100000", slice.TrimEnd(), StringComparison.Ordinal);
         }
-        else
+        else if (!OperatingSystem.IsLinux())
         {
-            Assert.False(accepted && !OperatingSystem.IsLinux());
+            Assert.False(accepted);
         }
     }
 }

@@ -253,17 +253,14 @@ internal sealed class WsServerBinder : IScriptModule
             {
                 _servers.Remove(id);
             }
-            else if (_servers.TryGetValue(id, out var slot))
+            else if (what == Open && _servers.TryGetValue(id, out var opened))
             {
-                if (what == Open)
-                {
-                    slot.Opened.Add(client);
-                    Interlocked.Decrement(ref slot.OpensOnTheWay);
-                }
-                else if (what == Close)
-                {
-                    slot.Opened.Remove(client);
-                }
+                opened.Opened.Add(client);
+                Interlocked.Decrement(ref opened.OpensOnTheWay);
+            }
+            else if (what == Close && _servers.TryGetValue(id, out var closed))
+            {
+                closed.Opened.Remove(client);
             }
 
             var state = script.State;
