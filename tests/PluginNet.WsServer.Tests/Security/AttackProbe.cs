@@ -85,6 +85,9 @@ internal sealed record FrameStats(int Frames, double[] Intervals, double Seconds
 
     public double Max => Intervals.Length == 0 ? double.NaN : Intervals[^1];
 
+    /// <summary>How many intervals were longer than <paramref name="ms"/>; pooled over runs, this gives the percentile of all their frames.</summary>
+    public int LongerThan(double ms) => Intervals.Count(i => i > ms);
+
     /// <summary>Several windows as one.</summary>
     public static FrameStats Combine(params FrameStats[] windows) =>
         new(windows.Sum(w => w.Frames), [.. windows.SelectMany(w => w.Intervals).Order()], windows.Sum(w => w.Seconds));
