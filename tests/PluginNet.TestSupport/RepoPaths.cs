@@ -3,21 +3,8 @@ namespace PluginNet.TestSupport;
 /// <summary>Paths inside the repository, found from the test binaries.</summary>
 public static class RepoPaths
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PluginNet.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("PluginNet.sln not found above " + AppContext.BaseDirectory);
-    });
-
     /// <summary>The repository root.</summary>
-    public static string Root => RootPath.Value;
+    public static string Root => RepositoryRoot.FullPath;
 
     /// <summary>The default plugins.json.</summary>
     public static string PluginsJson => Path.Combine(Root, "plugins.json");

@@ -11,7 +11,7 @@ namespace PluginNet.Host.Lua.Net;
 /// current; client events come back through the dispatcher to the glue's <c>deliver</c> on the menu
 /// thread. Every server is in the script's ledger until it is closed.
 /// </summary>
-internal sealed class WsServerBinder : IScriptModule
+internal sealed partial class WsServerBinder : IScriptModule
 {
     /// <summary>A client may lag this far behind (bytes queued for it) before it is closed with 1008.</summary>
     /// <remarks>
@@ -25,7 +25,8 @@ internal sealed class WsServerBinder : IScriptModule
 
     public void Install(ScriptRuntime script) => new Binding(script).Install();
 
-    private sealed class Binding(ScriptRuntime script)
+    // Its per-server state and event sink are in WsServerBinder.ServerSlot.cs and WsServerBinder.ServerEvents.cs.
+    private sealed partial class Binding(ScriptRuntime script)
     {
         private const int Open = 0;
         private const int Message = 1;
@@ -288,36 +289,6 @@ internal sealed class WsServerBinder : IScriptModule
             }
 
             script.CallProtected(count, top, "net.ws_server callback");
-        }
-
-        /// <summary>What one server reports, handed to the menu thread as it comes (plugin threads).</summary>
-        private sealed class ServerEvents(Binding binding, ServerSlot slot) : IWebSocketServerEvents
-        {
-            public void OnOpen(long client)
-            {
-                Interlocked.Increment(ref slot.OpensOnTheWay);
-                binding.Post(slot.Id, Open, client, null, null, 0);
-            }
-
-            public void OnMessage(long client, byte[] payload, bool isText) => binding.Post(slot.Id, Message, client, payload, null, 0);
-
-            public void OnError(long client, string message) => binding.Post(slot.Id, Error, client, null, message, 0);
-
-            public void OnClose(long client, int code, string reason) => binding.Post(slot.Id, Close, client, null, reason, code);
-        }
-
-        private sealed class ServerSlot(long id)
-        {
-            public readonly long Id = id;
-
-            /// <summary>Clients whose on_open the script has had and whose on_close it has not (menu thread).</summary>
-            public readonly HashSet<long> Opened = [];
-            public IWebSocketServer? Server;
-            public LedgerEntry? Entry;
-            public int Port;
-
-            /// <summary>Opens the transport has reported that have not reached the script yet (any thread).</summary>
-            public int OpensOnTheWay;
         }
     }
 }

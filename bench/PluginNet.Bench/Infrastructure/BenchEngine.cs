@@ -76,20 +76,7 @@ internal static class BenchEngine
 /// <summary>Paths in the repository, found from the binaries.</summary>
 internal static class Repo
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "PluginNet.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("PluginNet.sln not found above " + AppContext.BaseDirectory);
-    });
-
-    public static string Root => RootPath.Value;
+    public static string Root => RepositoryRoot.FullPath;
 
     public static string PluginsJson => Path.Combine(Root, "plugins.json");
 

@@ -1,0 +1,26 @@
+using PluginNet.Core.Transports;
+
+namespace PluginNet.Host.Lua.Net;
+
+// The event sink of one server: the transport's reports, posted to the menu thread as binding events.
+internal sealed partial class WsServerBinder
+{
+    private sealed partial class Binding
+    {
+        /// <summary>What one server reports, handed to the menu thread as it comes (plugin threads).</summary>
+        private sealed class ServerEvents(Binding binding, ServerSlot slot) : IWebSocketServerEvents
+        {
+            public void OnOpen(long client)
+            {
+                Interlocked.Increment(ref slot.OpensOnTheWay);
+                binding.Post(slot.Id, Open, client, null, null, 0);
+            }
+
+            public void OnMessage(long client, byte[] payload, bool isText) => binding.Post(slot.Id, Message, client, payload, null, 0);
+
+            public void OnError(long client, string message) => binding.Post(slot.Id, Error, client, null, message, 0);
+
+            public void OnClose(long client, int code, string reason) => binding.Post(slot.Id, Close, client, null, reason, code);
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using PluginNet.Core.Resources;
+using PluginNet.Core.Transports;
+
+namespace PluginNet.Host.Lua.Net;
+
+// The state the binding keeps for one server: its transport server, ledger entry and opened clients.
+internal sealed partial class WsServerBinder
+{
+    private sealed partial class Binding
+    {
+        private sealed class ServerSlot(long id)
+        {
+            public readonly long Id = id;
+
+            /// <summary>Clients whose on_open the script has had and whose on_close it has not (menu thread).</summary>
+            public readonly HashSet<long> Opened = [];
+            public IWebSocketServer? Server;
+            public LedgerEntry? Entry;
+            public int Port;
+
+            /// <summary>Opens the transport has reported that have not reached the script yet (any thread).</summary>
+            public int OpensOnTheWay;
+        }
+    }
+}
