@@ -22,6 +22,7 @@ internal sealed partial class ClientConnection
     private readonly long _maxQueuedBytes;
     private readonly CancellationTokenSource _abort;
     private readonly IClientFrameScan? _frameScan;
+    private readonly Action _stoppedBeingOpen;
 
     private readonly Lock _gate = new();
     private volatile bool _closing;
@@ -32,6 +33,7 @@ internal sealed partial class ClientConnection
     private int _closeCode;
     private string _closeReason = "";
     private string? _pendingError;
+    private int _toldStoppedBeingOpen; // 1 once _stoppedBeingOpen has run: it runs exactly once
 
     /// <summary>Wraps an accepted socket; <see cref="RunAsync"/> starts it.</summary>
     /// <param name="id">The client id reported in every event.</param>
@@ -40,16 +42,19 @@ internal sealed partial class ClientConnection
     /// <param name="request">The server's limits.</param>
     /// <param name="requestAborted">Kestrel's abort of the underlying connection.</param>
     /// <param name="frameScan">What the server reads from the client's frame headers beside the socket (see <see cref="MaskCheckingStream"/>), or null.</param>
+    /// <param name="stoppedBeingOpen">Called once, when <see cref="IsOpen"/> turns false (the server keeps its count of open clients with it).</param>
     public ClientConnection(
         long id,
         WebSocket socket,
         IWebSocketServerEvents events,
         WebSocketListenRequest request,
         CancellationToken requestAborted,
-        IClientFrameScan? frameScan)
+        IClientFrameScan? frameScan,
+        Action stoppedBeingOpen)
     {
         Id = id;
         _frameScan = frameScan;
+        _stoppedBeingOpen = stoppedBeingOpen;
         _socket = socket;
         _events = events;
         _maxMessageBytes = request.MaxMessageBytes;
@@ -86,7 +91,7 @@ internal sealed partial class ClientConnection
                 return false;
             }
 
-            _closing = true;
+            StartClosingLocked();
             _closedLocally = true;
             _closeCode = code;
             _closeReason = reason;
@@ -148,6 +153,7 @@ internal sealed partial class ClientConnection
         }
 
         _abort.Dispose();
+        TellStoppedBeingOpen(); // already told when closing started; this covers an ending no path above marked
         beforeClose(this);
         if (error is not null)
         {
@@ -163,7 +169,7 @@ internal sealed partial class ClientConnection
         {
             if (!_closing)
             {
-                _closing = true;
+                StartClosingLocked();
                 _dropPending = true;
                 _closeCode = (int?)_socket.CloseStatus ?? 1005;
                 _closeReason = _socket.CloseStatusDescription ?? "";
@@ -182,12 +188,26 @@ internal sealed partial class ClientConnection
             // After our own close request, an abort is only the deadline running out: nothing to report.
             if (!_closing)
             {
-                _closing = true;
+                StartClosingLocked();
                 _dropPending = true;
                 _closeCode = WebSocketLimits.AbnormalClosure;
                 _closeReason = "";
                 _pendingError = message;
             }
+        }
+    }
+
+    private void StartClosingLocked()
+    {
+        _closing = true;
+        TellStoppedBeingOpen();
+    }
+
+    private void TellStoppedBeingOpen()
+    {
+        if (Interlocked.Exchange(ref _toldStoppedBeingOpen, 1) == 0)
+        {
+            _stoppedBeingOpen();
         }
     }
 

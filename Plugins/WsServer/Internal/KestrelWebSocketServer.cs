@@ -18,6 +18,7 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
     private readonly Lock _closeGate = new();
     private WebApplication? _app;
     private long _lastClientId;
+    private int _openClients; // clients added and not yet closing: ClientCount
     private int _closing;
     private Task? _closeTask;
 
@@ -41,25 +42,13 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
 
     /// <inheritdoc />
     /// <remarks>
-    /// Enumerates the dictionary itself: <c>Values</c> would take every lock and copy all clients into
-    /// a new array, and scripts ask for the count on every open and close (1,000 clients: 16 MB a round).
+    /// A count kept as clients are added and start closing, not a walk over the clients: scripts ask
+    /// for it on every open and close, and with 1,000 clients walking them was the menu thread's
+    /// largest cost in a handshake storm (16% of its samples).
     /// </remarks>
-    public int ClientCount
-    {
-        get
-        {
-            var count = 0;
-            foreach (var (_, connection) in _clients)
-            {
-                if (connection.IsOpen)
-                {
-                    count++;
-                }
-            }
+    public int ClientCount => Volatile.Read(ref _openClients);
 
-            return count;
-        }
-    }
+    private void ClientStoppedBeingOpen() => Interlocked.Decrement(ref _openClients);
 
     /// <summary>Builds and starts Kestrel; returns once the port is bound. Blocks the caller meanwhile.</summary>
     /// <exception cref="PortInUseException">The port is taken.</exception>
@@ -233,7 +222,10 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var frameScan = (context.Features.Get<IHttpUpgradeFeature>() as MaskCheckingUpgradeFeature)?.Stream;
         var connection = new ClientConnection(
-            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted, frameScan);
+            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted, frameScan, ClientStoppedBeingOpen);
+
+        // Counted before it can be seen (and so closed) by anyone: its one decrement comes after this.
+        Interlocked.Increment(ref _openClients);
         _clients[connection.Id] = connection;
 
         // CloseAsync may have run between the check above and the add: then it did not see this client.

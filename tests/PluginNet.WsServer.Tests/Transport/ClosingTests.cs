@@ -28,6 +28,58 @@ public sealed class ClosingTests
     }
 
     [Fact]
+    public async Task ClientCount_ClientsEndingEveryWayAtOnce_CountsThoseStillOpenThenZero()
+    {
+        // The count is kept, not recounted: each way a client can stop being open must take it off once.
+        const int PerWay = 20;
+        await using var harness = ServerHarness.Start();
+        var clients = new List<(ClientWebSocket Socket, long Id)>();
+        for (var i = 0; i < PerWay * 4; i++)
+        {
+            clients.Add(await harness.ConnectAsync());
+        }
+
+        Assert.Equal(PerWay * 4, harness.Server.ClientCount);
+
+        var closedByClient = clients[..PerWay];
+        var disconnected = clients[PerWay..(PerWay * 2)];
+        var vanished = clients[(PerWay * 2)..(PerWay * 3)];
+        var staying = clients[(PerWay * 3)..];
+        var ending = closedByClient.Select(c => c.Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None)).ToList();
+        foreach (var (_, id) in disconnected)
+        {
+            Assert.True(harness.Server.Disconnect(id, 1000, ""));
+        }
+
+        foreach (var (socket, _) in vanished)
+        {
+            socket.Abort();
+        }
+
+        await Task.WhenAll(ending);
+        foreach (var (_, id) in clients[..(PerWay * 3)])
+        {
+            await harness.Events.ClosedAsync(id);
+        }
+
+        Assert.Equal(PerWay, harness.Server.ClientCount);
+
+        await harness.Server.CloseAsync(CancellationToken.None);
+        Assert.Equal(0, harness.Server.ClientCount);
+        foreach (var (socket, id) in staying)
+        {
+            await harness.Events.ClosedAsync(id);
+            socket.Dispose();
+        }
+
+        Assert.Equal(0, harness.Server.ClientCount);
+        foreach (var (socket, _) in clients[..(PerWay * 3)])
+        {
+            socket.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Disconnect_AfterSend_QueuedMessageArrivesBeforeTheClose()
     {
         await using var harness = ServerHarness.Start();
