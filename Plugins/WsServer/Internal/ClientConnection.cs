@@ -33,7 +33,6 @@ internal sealed partial class ClientConnection
     private int _closeCode;
     private string _closeReason = "";
     private string? _pendingError;
-    private int _toldStoppedBeingOpen; // 1 once _stoppedBeingOpen has run: it runs exactly once
 
     /// <summary>Wraps an accepted socket; <see cref="RunAsync"/> starts it.</summary>
     /// <param name="id">The client id reported in every event.</param>
@@ -153,7 +152,6 @@ internal sealed partial class ClientConnection
         }
 
         _abort.Dispose();
-        TellStoppedBeingOpen(); // already told when closing started; this covers an ending no path above marked
         beforeClose(this);
         if (error is not null)
         {
@@ -197,18 +195,12 @@ internal sealed partial class ClientConnection
         }
     }
 
+    // The one place _closing turns true: every caller holds _gate and has checked it was false, so the
+    // server hears of each client once. Every way RunAsync ends (peer close, failure, abort) comes here first.
     private void StartClosingLocked()
     {
         _closing = true;
-        TellStoppedBeingOpen();
-    }
-
-    private void TellStoppedBeingOpen()
-    {
-        if (Interlocked.Exchange(ref _toldStoppedBeingOpen, 1) == 0)
-        {
-            _stoppedBeingOpen();
-        }
+        _stoppedBeingOpen();
     }
 
     private void SetDeadlineLocked(TimeSpan timeout)
