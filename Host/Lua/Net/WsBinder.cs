@@ -1,5 +1,6 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
+using PluginNet.Host.Plugins;
 using LuaState = KeraLua.Lua;
 
 namespace PluginNet.Host.Lua.Net;
@@ -153,7 +154,7 @@ internal sealed class WsBinder : IScriptModule
                 }
 
                 if (Uri.TryCreate(url, UriKind.Absolute, out var target)
-                    && binding.Script.Services.Permissions().For(binding.Script.ScriptPath).CheckWs(target) is { } denied)
+                    && TransportKind.WebSocketClient.Hosts.Check(binding.Script.Services.Permissions().For(binding.Script.ScriptPath), target.Host) is { } denied)
                 {
                     Fail(denied); // like a refused connection: on_error, then on_close(1006)
                     return;

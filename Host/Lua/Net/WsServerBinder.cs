@@ -1,6 +1,7 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
+using PluginNet.Host.Plugins;
 using LuaState = KeraLua.Lua;
 
 namespace PluginNet.Host.Lua.Net;
@@ -70,7 +71,7 @@ internal sealed partial class WsServerBinder : IScriptModule
                 return state.ReturnError("no plugin provides the ws_server transport; enable one that serves ws_server in plugins.json (the WsServer plugin does) or load it with the console's `plugin load NAME`, then call again");
             }
 
-            if (script.Services.Permissions().For(script.ScriptPath).CheckListen(port) is { } denied)
+            if (PermissionRule.Listen.Check(script.Services.Permissions().For(script.ScriptPath), port) is { } denied)
             {
                 return Refuse(state, port, denied);
             }
