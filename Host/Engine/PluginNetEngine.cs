@@ -104,6 +104,14 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         var plugin = Plugins.Find(name) ?? throw new ArgumentException($"no plugin named '{name}' is loaded", nameof(name));
         Plugins.Detach(plugin);
         Transports.Rebuild(Plugins.Plugins);
+        return RetireAsync(plugin);
+    }
+
+    // Releases what the scripts hold of a plugin that no longer serves anything, then unloads it. The
+    // ledgers are read before this returns (the release tasks take their entries at once), so a newer
+    // version of the same plugin, switched in just before, keeps what scripts open on it from now on.
+    private Task<WeakReference> RetireAsync(LoadedPlugin plugin)
+    {
         var releases = _scripts.Select(s => s.Scope.Ledger.ReleasePluginAsync(plugin.Name, ReleaseReason.PluginUnloaded)).ToArray();
         return FinishAsync();
 
