@@ -62,8 +62,15 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         _applicationModules.Add(module);
     }
 
-    /// <summary>Loads every enabled plugin of <paramref name="config"/>; failures are reported and skipped.</summary>
+    /// <summary>
+    /// Loads every enabled plugin of <paramref name="config"/>; failures are reported and skipped,
+    /// except that a plugin chosen in <c>transports</c> must load and serve its transport.
+    /// </summary>
     /// <returns>The number of plugins loaded.</returns>
+    /// <exception cref="PluginConfigException">
+    /// A plugin chosen in <c>transports</c> did not load or does not serve that transport (the plugins
+    /// that did load stay loaded; dispose the engine).
+    /// </exception>
     public int LoadPlugins(PluginConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -75,6 +82,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
 
         var loaded = config.Plugins.Where(p => p.Enabled).Count(entry => Plugins.Load(entry) is not null);
         Transports.Rebuild(Plugins.Plugins);
+        TransportChoices.Verify(config, Plugins.Plugins);
         return loaded;
     }
 
