@@ -103,10 +103,13 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
                 _ = ReportAsync(engine.UnloadPluginAsync(name), $"# unloaded plugin {name}", then: null);
                 break;
             case "reload":
-                var again = FindEntry(name);
-                Reply($"# reloading plugin {name}");
-                _ = ReportAsync(engine.UnloadPluginAsync(name), $"# unloaded plugin {name}", then: () =>
-                    Reply(engine.LoadPlugin(again) is not null ? $"# loaded plugin {name}" : $"# plugin {name} not loaded (see the log)"));
+                Reply(engine.ReloadPlugin(FindEntry(name)) switch
+                {
+                    PluginReloadOutcome.Reloaded => $"# reloaded plugin {name}",
+                    PluginReloadOutcome.Loaded => $"# loaded plugin {name}",
+                    _ when engine.Plugins.Find(name) is not null => $"# plugin {name} not reloaded (see the log); the previous version keeps serving",
+                    _ => $"# plugin {name} not loaded (see the log)",
+                });
                 break;
             default:
                 Reply($"# unknown plugin command '{verb}' (load, unload or reload)");

@@ -70,8 +70,15 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         _applicationModules.Add(module);
     }
 
-    /// <summary>Loads every enabled plugin of <paramref name="config"/>; failures are reported and skipped.</summary>
+    /// <summary>
+    /// Loads every enabled plugin of <paramref name="config"/>; failures are reported and skipped,
+    /// except that a plugin chosen in <c>transports</c> must load and serve its transport.
+    /// </summary>
     /// <returns>The number of plugins loaded.</returns>
+    /// <exception cref="PluginConfigException">
+    /// A plugin chosen in <c>transports</c> did not load or does not serve that transport (the plugins
+    /// that did load stay loaded; dispose the engine).
+    /// </exception>
     public int LoadPlugins(PluginConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -83,6 +90,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
 
         var loaded = config.Plugins.Where(p => p.Enabled).Count(entry => Plugins.Load(entry) is not null);
         Transports.Rebuild(Plugins.Plugins);
+        TransportChoices.Verify(config, Plugins.Plugins);
         ReportSharedTransports(config);
         return loaded;
     }
@@ -130,6 +138,14 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         var plugin = Plugins.Find(name) ?? throw new ArgumentException($"no plugin named '{name}' is loaded", nameof(name));
         Plugins.Detach(plugin);
         Transports.Rebuild(Plugins.Plugins);
+        return RetireAsync(plugin);
+    }
+
+    // Releases what the scripts hold of a plugin that no longer serves anything, then unloads it. The
+    // ledgers are read before this returns (the release tasks take their entries at once), so a newer
+    // version of the same plugin, switched in just before, keeps what scripts open on it from now on.
+    private Task<WeakReference> RetireAsync(LoadedPlugin plugin)
+    {
         var releases = _scripts.Select(s => s.Scope.Ledger.ReleasePluginAsync(plugin.Name, ReleaseReason.PluginUnloaded)).ToArray();
         return FinishAsync();
 

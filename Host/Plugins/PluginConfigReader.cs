@@ -131,6 +131,12 @@ internal sealed class PluginConfigReader(string filePath)
             var name = property.Value.GetString()!;
             var plugin = plugins.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
                 ?? throw Fail(at, $"no plugin named \"{name}\" in plugins (known: {string.Join(", ", plugins.Select(p => p.Name))})");
+            if (!plugin.Enabled)
+            {
+                // Another plugin would serve the transport instead: live traffic where the user expects, say, a replay.
+                throw Fail(at, $"plugin \"{plugin.Name}\" is disabled (\"enabled\": false in plugins[{plugins.IndexOf(plugin)}]), so it cannot serve {kind.Key}; enable it, or name an enabled plugin");
+            }
+
             chosen[kind] = plugin.Name;
         }
 

@@ -50,6 +50,26 @@ public sealed class PluginManager
         return plugin;
     }
 
+    /// <summary>
+    /// Loads a new copy of <paramref name="entry"/> beside whatever version is loaded now, without
+    /// listing it; <see cref="Replace"/> then swaps it in. Returns null with the reason when it cannot be loaded.
+    /// </summary>
+    internal LoadedPlugin? LoadSeparately(PluginEntry entry, out string problem) => TryLoad(entry, out problem);
+
+    /// <summary>Puts <paramref name="fresh"/> in the place (and load order) of <paramref name="old"/>, which is no longer listed (or at the end).</summary>
+    internal void Replace(LoadedPlugin? old, LoadedPlugin fresh)
+    {
+        var index = old is null ? -1 : _plugins.IndexOf(old);
+        if (index < 0)
+        {
+            _plugins.Add(fresh);
+        }
+        else
+        {
+            _plugins[index] = fresh;
+        }
+    }
+
     /// <summary>Forgets <paramref name="plugin"/> and unloads its context; see <see cref="LoadedPlugin.UnloadAsync"/>.</summary>
     internal Task<WeakReference> UnloadAsync(LoadedPlugin plugin)
     {
@@ -100,7 +120,11 @@ public sealed class PluginManager
         PluginLoader? loader = null;
         try
         {
-            loader = PluginLoader.CreateFromAssemblyFile(entry.AssemblyPath, isUnloadable: true, sharedTypes: SharedTypes);
+            // In memory: the files are read once and never mapped, so a build or a copy that overwrites
+            // them in place (--watch) cannot pull pages from under the running version, and a reload
+            // reads the new bytes instead of a cached image of the old file.
+            loader = PluginLoader.CreateFromAssemblyFile(
+                entry.AssemblyPath, isUnloadable: true, sharedTypes: SharedTypes, configure: c => c.LoadInMemory = true);
             var assembly = loader.LoadDefaultAssembly();
             var types = assembly.GetTypes(); // surface missing dependencies and version mismatches now, not on first use
             ReportUnknownContracts(entry, types);
