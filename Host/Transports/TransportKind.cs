@@ -26,8 +26,11 @@ public abstract class TransportKind
     /// <summary><c>net.ws_server</c>, key <c>ws_server</c>.</summary>
     public static WsServerTransportKind WebSocketServer { get; } = new();
 
+    /// <summary><c>net.udp</c>, key <c>udp</c>.</summary>
+    public static UdpTransportKind Udp { get; } = new();
+
     /// <summary>Every transport the host knows, in the order <c>net</c> installs them.</summary>
-    public static IReadOnlyList<TransportKind> All { get; } = [Http, WebSocketClient, WebSocketServer];
+    public static IReadOnlyList<TransportKind> All { get; } = [Http, WebSocketClient, WebSocketServer, Udp];
 
     /// <summary>The permission lists of <c>plugins.json</c>: each transport's, once.</summary>
     public static IReadOnlyList<PermissionRule> PermissionRules { get; } = [.. All.Select(k => k.Permission).Distinct()];

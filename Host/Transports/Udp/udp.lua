@@ -1,0 +1,131 @@
+-- net.udp: argument checking, the UdpSocket handle (a userdata with the read-only fields `id` and
+-- `port`) and the callbacks, kept here by socket id until the socket is closed.
+local raw, util, max_datagram = ...
+local check, arg_error = util.check, util.arg_error
+local type, tostring, format, tointeger, error, pairs, next = type, tostring, string.format, math.tointeger, error, pairs, next
+
+local udp = {}
+local sockets = {}                              -- id -> callbacks table
+local records = setmetatable({}, { __mode = "k" }) -- handle -> { id = n, port = n }
+local methods = {}
+
+local meta = {
+  __index = function(handle, key)
+    local record = records[handle]
+    if key == "id" then return record.id end
+    if key == "port" then return record.port end
+    return methods[key]
+  end,
+  __newindex = function(_, key)
+    if key == "id" or key == "port" then
+      error("UdpSocket." .. key .. " is read-only", 2)
+    end
+    error("cannot set UdpSocket." .. tostring(key) .. ": a UdpSocket has only the read-only fields id and port"
+      .. " (keep your own data in a table keyed by sock.id)", 2)
+  end,
+  __pairs = function(handle)
+    local record = records[handle]
+    local all = { id = record.id, port = record.port }
+    for name, fn in pairs(methods) do all[name] = fn end
+    return next, all, nil
+  end,
+  __tostring = function(handle)
+    local record = records[handle]
+    return format("UdpSocket %d (127.0.0.1:%d)", record.id, record.port)
+  end,
+  __name = "UdpSocket",
+  __metatable = "UdpSocket",
+}
+raw.set_handle_meta(meta)
+
+-- Methods must be called with a colon on a UdpSocket (sock:send); returns the socket id.
+local function socket_id(self, fname)
+  local record = type(self) == "userdata" and records[self] or nil
+  if record == nil then
+    error(format("sock:%s must be called with a colon on a UdpSocket: sock:%s(...)", fname, fname), 3)
+  end
+  return record.id
+end
+
+local function check_port(port, n, fname, low)
+  check(port, n, fname, "number", 3)
+  local p = tointeger(port)
+  if p == nil or p < low or p > 65535 then
+    arg_error(n, fname, format("port must be an integer from %d to 65535, got %s", low, tostring(port)), 3)
+  end
+  return p
+end
+
+local callback_names = { "on_message", "on_error" }
+
+-- bind(port, callbacks) -> UdpSocket | nil, reason
+function udp:bind(port, callbacks)
+  util.check_self(self, udp, "bind", "net.udp:bind")
+  local p = check_port(port, 1, "bind", 0)
+  check(callbacks, 2, "bind", "table")
+  local copy = {}
+  for i = 1, #callback_names do
+    local name = callback_names[i]
+    local value = callbacks[name]
+    if value ~= nil and type(value) ~= "function" then
+      arg_error(2, "bind", "field '" .. name .. "' must be a function, got " .. type(value))
+    end
+    copy[name] = value
+  end
+  local handle, id, bound_or_reason = raw.bind(p)
+  if handle == nil then
+    if type(id) == "string" then
+      error("net.udp:bind: " .. id, 2)
+    end
+    return nil, bound_or_reason
+  end
+  records[handle] = { id = id, port = bound_or_reason }
+  sockets[id] = copy
+  return handle
+end
+
+-- send(host, port, data) -> bool (false once closed), or false, reason when a permission refuses the host
+function methods:send(host, port, data)
+  local id = socket_id(self, "send")
+  check(host, 1, "send", "string", 2)
+  local p = check_port(port, 2, "send", 1)
+  check(data, 3, "send", "string", 2)
+  if #data > max_datagram then
+    arg_error(3, "send", format("datagram of %d bytes is over the UDP limit of %d bytes; split it", #data, max_datagram), 2)
+  end
+  local sent, reason = raw.send(id, host, p, data)
+  if sent == nil then
+    error(reason, 2)
+  end
+  if reason ~= nil then
+    return sent, reason
+  end
+  return sent
+end
+
+-- close(): the port is free when it returns; no callback of this socket runs afterwards.
+function methods:close()
+  local id = socket_id(self, "close")
+  sockets[id] = nil
+  raw.close(id)
+end
+
+function methods:is_open()
+  return raw.is_open(socket_id(self, "is_open"))
+end
+
+-- Called by the host on the menu thread. what: 0 message (data, from_host, from_port), 1 error (err).
+local names = { [0] = "on_message", "on_error" }
+local wheres = { [0] = "net.udp on_message callback", "net.udp on_error callback" }
+
+local function deliver(id, what, a, b, c)
+  local callbacks = sockets[id]
+  if callbacks == nil then return end
+  local name = names[what]
+  local fn = callbacks[name]
+  if fn ~= nil then
+    util.call(wheres[what], fn, a, b, c)
+  end
+end
+
+return udp, deliver
