@@ -83,6 +83,7 @@ stds.pluginnet = {
         http = fields("get", "post", "request"),
         ws = fields("connect", "send", "close", "is_open"),
         ws_server = fields("listen"),
+        udp = fields("bind"),
       },
     },
     event = fields("on"),

@@ -99,10 +99,42 @@ function WsServer:is_open() end
 function WsServer:client_count() end
 
 ------------------------------------------------------------------------------------------------------
+-- net.udp
+------------------------------------------------------------------------------------------------------
+
+---Callbacks of a UDP socket; every field is optional.
+---@class pluginnet.UdpCallbacks
+---@field on_message? fun(data: string, from_host: string, from_port: integer) One datagram arrived (byte-exact, any byte value).
+---@field on_error? fun(err: string) Something failed on the socket (for example an ICMP "port unreachable").
+
+---A UDP socket bound to 127.0.0.1, returned by `net.udp:bind`. Its fields are read-only.
+---@class UdpSocket
+---@field id integer The socket's number (read-only).
+---@field port integer The bound port: the one asked for, or the free one picked for port 0 (read-only).
+local UdpSocket = {} -- luacheck: ignore 241 (only LuaLS reads this class table)
+
+---Sends one datagram. `host` is an IP address or "localhost"; beyond loopback (127.0.0.0/8, ::1)
+---it must be in the `udp` permission list, or the result is `false` plus the refusal.
+---Raises an error for a datagram over 65,507 bytes. False once the socket is closed.
+---@param host string
+---@param port integer 1-65535
+---@param data string
+---@return boolean sent
+---@return string? refusal Why a permission refused the host.
+function UdpSocket:send(host, port, data) end
+
+---Closes the socket: the port is free when it returns and no callback of it runs afterwards.
+function UdpSocket:close() end
+
+---True until the socket is closed (by `sock:close()`, the script's unload or its plugin's unload).
+---@return boolean
+function UdpSocket:is_open() end
+
+------------------------------------------------------------------------------------------------------
 -- net
 ------------------------------------------------------------------------------------------------------
 
----The network module: `net.http`, `net.ws` and `net.ws_server`. Any other name raises an error.
+---The network module: `net.http`, `net.ws`, `net.ws_server` and `net.udp`. Any other name raises an error.
 ---@class pluginnet.Net
 net = {}
 
@@ -191,6 +223,24 @@ net.ws_server = {}
 ---@return WsServer? srv
 ---@return string? reason Why `srv` is nil.
 function net.ws_server:listen(port, callbacks) end
+
+---UDP sockets on 127.0.0.1 (game telemetry, OSC, companion apps). Datagrams may be dropped: by
+---the network, and by the host when a socket's queue of undelivered datagrams passes 4 MB.
+---@class pluginnet.Udp
+net.udp = {}
+
+---Binds `127.0.0.1:port`. Returns nil and the reason when the port is taken or a permission refuses
+---it; raises an error for bad arguments or when no plugin serves udp.
+---
+---```lua
+---local sock, why = net.udp:bind(9000, { on_message = function(data, host, port) end })
+---if not sock then log.error(why) return end
+---```
+---@param port integer 1-65535, or 0 for any free port (then read `sock.port`).
+---@param callbacks pluginnet.UdpCallbacks
+---@return UdpSocket? sock
+---@return string? reason Why `sock` is nil.
+function net.udp:bind(port, callbacks) end
 
 ------------------------------------------------------------------------------------------------------
 -- event, script, _SCRIPT_PATH

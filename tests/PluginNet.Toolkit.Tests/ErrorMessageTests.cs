@@ -35,8 +35,8 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
             "bad argument #2 to 'request' ('GE T' is not an HTTP method)"),
         ["dot instead of colon"] = new(Setup.Plugins, "net.http.get('https://example.com/', function() end)",
             "net.http:get must be called with a colon: net.http:get(...)"),
-        ["no such part of net"] = new(Setup.Plugins, "local _ = net.udp",
-            "net.udp does not exist (net has http, ws and ws_server)"),
+        ["no such part of net"] = new(Setup.Plugins, "local _ = net.tcp",
+            "net.tcp does not exist (net has http, ws, ws_server and udp)"),
         ["event handler missing"] = new(Setup.Plugins, "event.on('frame_update')",
             "bad argument #2 to 'on' (function expected, got nil)"),
         ["binary chunk"] = new(Setup.Plugins, "load('\\27Lua', 'x', 'b')",
@@ -49,6 +49,8 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
             $"net.ws:connect: no plugin provides the ws transport; enable one that serves ws in plugins.json (the WsClient plugin does) {NoTransportAdvice}"),
         ["no ws_server transport"] = new(Setup.NoPlugins, "net.ws_server:listen(0, {})",
             $"net.ws_server:listen: no plugin provides the ws_server transport; enable one that serves ws_server in plugins.json (the WsServer plugin does) {NoTransportAdvice}"),
+        ["no udp transport"] = new(Setup.NoPlugins, "net.udp:bind(0, {})",
+            $"net.udp:bind: no plugin provides the udp transport; enable one that serves udp in plugins.json (the Udp plugin does) {NoTransportAdvice}"),
 
         // Permissions (plugins.json): like a refused connection, saying which list would allow it.
         ["http permission"] = new(Setup.Permissions, "net.http:get('http://127.0.0.1:1/', function(r) report(r.error) end)",

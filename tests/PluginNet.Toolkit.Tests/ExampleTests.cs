@@ -19,7 +19,7 @@ public class ExampleTests
     private static readonly string[] Covered =
     [
         "companion_app.lua", "companion_link.lua", "dashboard.lua", "discord_webhook.lua", "download.lua",
-        "http_seed.lua", "version_check.lua", "ws_echo.lua",
+        "http_seed.lua", "telemetry_receiver.lua", "telemetry_sender.lua", "version_check.lua", "ws_echo.lua",
     ];
 
     [Fact]
@@ -175,6 +175,32 @@ public class ExampleTests
             environment);
         Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}\n{run.Transcript}");
         return run;
+    }
+
+    [Fact]
+    public async Task Telemetry_SenderPlaysTheGame_ReceiverDecodesEveryPacket()
+    {
+        var port = FreeUdpPort();
+
+        var run = await PluginNetProcess.RunAsync(
+            [Example("telemetry_receiver.lua"), Example("telemetry_sender.lua"), "--timeout", "60"],
+            new Dictionary<string, string> { ["TELEMETRY_PORT"] = port.ToString(CultureInfo.InvariantCulture) });
+
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        AssertInOrder(
+            run,
+            $"receiver: listening on 127.0.0.1:{port}",
+            $"sender: sending 120 packets to 127.0.0.1:{port}",
+            "receiver: packet 60: 90.0 km/h, 4500 rpm, gear 3",
+            "receiver: packet 120: 180.0 km/h, 6000 rpm, gear 5",
+            "sender: done",
+            "receiver: 120 packets, 0 lost, top speed 180.0 km/h");
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 
     private static void AssertInOrder(ProcessResult run, params string[] expected)

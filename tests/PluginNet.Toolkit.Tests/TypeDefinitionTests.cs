@@ -31,12 +31,15 @@ public partial class TypeDefinitionTests
           if not STANDARD[k] then print("global " .. k) end
         end
         for k in pairs(net) do print("table net." .. k) end
-        for _, name in ipairs({ "http", "ws", "ws_server" }) do walk("net." .. name, ":", net[name]) end
+        for name, part in pairs(net) do walk("net." .. name, ":", part) end
         for _, name in ipairs({ "event", "json", "log", "script" }) do walk(name, ".", _G[name]) end
 
         local srv = assert(net.ws_server:listen(0, {}))
         walk("WsServer", ":", srv) -- pairs(srv) lists id, port and the methods
         srv:close()
+        local sock = assert(net.udp:bind(0, {}))
+        walk("UdpSocket", ":", sock) -- pairs(sock) lists id, port and the methods
+        sock:close()
 
         event.on("script_unloaded", function(e) walk("pluginnet.ScriptUnloadedEvent", ".", e) end)
         net.http:get("http://127.0.0.1:1/", function(resp)
@@ -52,7 +55,7 @@ public partial class TypeDefinitionTests
         """;
 
     /// <summary>The classes whose fields a script can be shown at run time.</summary>
-    private static readonly string[] WalkedClasses = ["WsServer", "pluginnet.HttpResponse", "pluginnet.FrameEvent", "pluginnet.ScriptUnloadedEvent"];
+    private static readonly string[] WalkedClasses = ["WsServer", "UdpSocket", "pluginnet.HttpResponse", "pluginnet.FrameEvent", "pluginnet.ScriptUnloadedEvent"];
 
     private static readonly HashSet<string> StandardGlobals = [.. "_G _VERSION assert collectgarbage coroutine debug dofile error getmetatable io ipairs load loadfile math next os package pairs pcall print rawequal rawget rawlen rawset require select setmetatable string table tonumber tostring type utf8 warn xpcall".Split(' ')];
 

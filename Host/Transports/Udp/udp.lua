@@ -2,7 +2,8 @@
 -- `port`) and the callbacks, kept here by socket id until the socket is closed.
 local raw, util, max_datagram = ...
 local check, arg_error = util.check, util.arg_error
-local type, tostring, format, tointeger, error, pairs, next = type, tostring, string.format, math.tointeger, error, pairs, next
+local type, tostring, format, tointeger = type, tostring, string.format, math.tointeger
+local error, pairs, next = error, pairs, next
 
 local udp = {}
 local sockets = {}                              -- id -> callbacks table
@@ -84,14 +85,16 @@ function udp:bind(port, callbacks)
   return handle
 end
 
--- send(host, port, data) -> bool (false once closed), or false, reason when a permission refuses the host
+-- send(host, port, data) -> bool (false once closed), or false, reason when a permission refuses
+-- the host
 function methods:send(host, port, data)
   local id = socket_id(self, "send")
   check(host, 1, "send", "string", 2)
   local p = check_port(port, 2, "send", 1)
   check(data, 3, "send", "string", 2)
   if #data > max_datagram then
-    arg_error(3, "send", format("datagram of %d bytes is over the UDP limit of %d bytes; split it", #data, max_datagram), 2)
+    local why = format("datagram of %d bytes is over the UDP limit of %d bytes; split it", #data, max_datagram)
+    arg_error(3, "send", why, 2)
   end
   local sent, reason = raw.send(id, host, p, data)
   if sent == nil then
