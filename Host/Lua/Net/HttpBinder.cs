@@ -60,7 +60,9 @@ internal sealed class HttpBinder : IScriptModule
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                refusal = $"refused: '{url}' is not an absolute http:// or https:// URL";
+                refusal = UrlRules.PortOutOfRange(url) is { } port
+                    ? $"refused: {port}"
+                    : $"refused: '{url}' is not an absolute http:// or https:// URL";
                 return null;
             }
 
@@ -77,7 +79,9 @@ internal sealed class HttpBinder : IScriptModule
                 return null;
             }
 
-            var contentType = state.ToText(5);
+            uri = UrlRules.MoveUserInfoToHeader(uri, headers); // user:password@ is sent as Basic authorization
+
+            var contentType = state.ToText(5) is { Length: > 0 } given ? given : null; // "" is no Content-Type
             if (contentType is not null && HasLineBreak(contentType))
             {
                 refusal = "refused: content_type contains a line break";
@@ -97,7 +101,7 @@ internal sealed class HttpBinder : IScriptModule
             }
 
             var timeout = state.ToOptionalNumber(7) is { } seconds
-                ? TimeSpan.FromSeconds(seconds)
+                ? HttpTimeout.FromSeconds(seconds)
                 : script.Services.Options.DefaultHttpTimeout;
             refusal = string.Empty;
             return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target)
@@ -126,6 +130,13 @@ internal sealed class HttpBinder : IScriptModule
                 {
                     state.Pop(1);
                     refusal = $"refused: header '{name.ReplaceLineEndings("\\n")}' has a line break or an invalid name";
+                    return null;
+                }
+
+                if (RequestHeaderRules.Refusal(name) is { } rule)
+                {
+                    state.Pop(1);
+                    refusal = "refused: " + rule;
                     return null;
                 }
 

@@ -152,6 +152,12 @@ internal sealed class WsBinder : IScriptModule
                     return;
                 }
 
+                if (UrlRules.PortOutOfRange(url) is { } port)
+                {
+                    Fail($"cannot connect to {url}: {port}");
+                    return;
+                }
+
                 if (Uri.TryCreate(url, UriKind.Absolute, out var target)
                     && binding.Script.Services.Permissions().For(binding.Script.ScriptPath).CheckWs(target) is { } denied)
                 {

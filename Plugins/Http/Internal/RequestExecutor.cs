@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using PluginNet.Core.Transports;
 using RestSharp;
 
@@ -69,7 +68,8 @@ internal static class RequestExecutor
             content = new ReadOnlyMemoryContent(spec.Body);
             if (spec.ContentType is not null)
             {
-                content.Headers.ContentType = MediaTypeHeaderValue.Parse(spec.ContentType);
+                // Sent as the script gave it ("json" included): the server decides what it accepts.
+                content.Headers.TryAddWithoutValidation("Content-Type", spec.ContentType);
             }
         }
 
