@@ -96,7 +96,16 @@ internal static class RunCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, ExitCodes.Interrupted));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, ExitCodes.Terminated));
 
-        engine.LoadPlugins(config);
+        try
+        {
+            engine.LoadPlugins(config);
+        }
+        catch (PluginConfigException ex)
+        {
+            output.Log(LogLevel.Error, null, ex.Message);
+            engine.DisposeAsync().AsTask().GetAwaiter().GetResult(); // no script ran: nothing needs this thread
+            return ExitCodes.UsageError;
+        }
 
         // Watch before loading, so no change made while the scripts start is missed.
         using var watcher = watch ? new FileWatch(engine, output) : null;
