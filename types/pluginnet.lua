@@ -20,9 +20,9 @@
 
 ---Optional settings of a request: the options form of `get` and `post`, and `request`.
 ---@class pluginnet.HttpOptions
----@field headers? table<string, string> Extra request headers, name → value.
+---@field headers? table<string, string> Request headers, name → value, sent exactly as given; a name here replaces the host's default (`User-Agent`, `Accept`) and `content_type`.
 ---@field body? string The request body, sent byte-exact (may be empty for GET).
----@field content_type? string Becomes the `Content-Type` header.
+---@field content_type? string Becomes the `Content-Type` header (a `Content-Type` in `headers` wins over it).
 ---@field save_to_file? string Stream the response body to this file instead of `resp.body` (large downloads). Relative paths resolve under the host's download folder; a path outside it is refused.
 ---@field timeout? number Seconds before the request gives up (more than 0). Default 10.
 

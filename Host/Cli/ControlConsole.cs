@@ -10,13 +10,13 @@ namespace PluginNet.Host.Cli;
 /// </summary>
 internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, TextWriter output)
 {
-    public const string Help = """
+    public static readonly string Help = $"""
         # commands:
         #   scripts                     list loaded scripts
         #   load FILE | unload FILE | reload FILE   (a path with spaces: quoted, or as it is)
         #   plugins                     list plugins and which one serves each transport
         #   plugin load NAME | plugin unload NAME | plugin reload NAME   (NAME from plugins.json)
-        #   use TRANSPORT PLUGIN        switch a transport (http, ws, ws_server) to another plugin
+        #   use TRANSPORT PLUGIN        switch a transport ({TransportKind.KeyList("or")}) to another plugin
         #   status                      every script's open resources
         #   quit                        unload every script and exit
         """;
@@ -151,7 +151,7 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
             case "load":
                 var entry = FindEntry(name);
                 Reply(engine.LoadPlugin(entry) is { } plugin
-                    ? $"# loaded plugin {plugin.Name} ({string.Join(", ", plugin.Serves().Select(k => k.Key()))})"
+                    ? $"# loaded plugin {plugin.Name} ({string.Join(", ", plugin.Serves())})"
                     : $"# plugin {name} not loaded (see the log)");
                 break;
             case "unload" when loaded is null:
@@ -181,14 +181,14 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
 
     private void Use(string transport, string plugin)
     {
-        if (!TransportKinds.TryParse(transport, out var kind))
+        if (!TransportKind.TryParse(transport, out var kind))
         {
-            Reply($"# unknown transport '{transport}' (http, ws or ws_server)");
+            Reply($"# unknown transport '{transport}' ({TransportKind.KeyList("or")})");
             return;
         }
 
         Reply(engine.SwitchTransport(kind, plugin)
-            ? $"# {kind.LuaName()} now served by {plugin}"
+            ? $"# {kind.LuaName} now served by {plugin}"
             : $"# plugin {plugin} is not loaded or does not serve {transport}");
     }
 
@@ -198,9 +198,9 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
 
     private string DescribePlugins()
     {
-        var lines = engine.Plugins.Plugins.Select(p => $"# {p.Name}: loaded, serves {string.Join(", ", p.Serves().Select(k => k.Key()))} ({p.Entry.AssemblyPath})").ToList();
+        var lines = engine.Plugins.Plugins.Select(p => $"# {p.Name}: loaded, serves {string.Join(", ", p.Serves())} ({p.Entry.AssemblyPath})").ToList();
         lines.AddRange((engine.Config?.Plugins ?? []).Where(e => engine.Plugins.Find(e.Name) is null).Select(e => $"# {e.Name}: not loaded ({e.AssemblyPath})"));
-        lines.AddRange(Enum.GetValues<TransportKind>().Select(k => $"# {k.LuaName()} -> {engine.Transports.ProviderOf(k) ?? "(none)"}"));
+        lines.AddRange(TransportKind.All.Select(k => "# " + k.StatusLine(engine.Transports.ProviderOf(k))));
         return string.Join('\n', lines);
     }
 

@@ -83,7 +83,25 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         var loaded = config.Plugins.Where(p => p.Enabled).Count(entry => Plugins.Load(entry) is not null);
         Transports.Rebuild(Plugins.Plugins);
         TransportChoices.Verify(config, Plugins.Plugins);
+        ReportSharedTransports(config);
         return loaded;
+    }
+
+    // Two enabled plugins serving one transport, with no "transports" entry saying which: the first wins,
+    // which may not be what the file's author meant.
+    private void ReportSharedTransports(PluginConfig config)
+    {
+        foreach (var kind in TransportKind.All.Where(k => !config.Transports.ContainsKey(k)))
+        {
+            var serving = Plugins.Plugins.Where(p => p.Export(kind) is not null).Select(p => p.Name).ToList();
+            if (serving.Count > 1)
+            {
+                Options.Output.Log(
+                    LogLevel.Warn,
+                    null,
+                    $"plugins {TransportKind.Join(serving.Select(n => $"'{n}'"), "and")} all serve {kind.Key}; '{serving[0]}' serves it because it is listed first. Name the one you want in plugins.json \"transports\": {{ \"{kind.Key}\": \"{serving[0]}\" }}");
+            }
+        }
     }
 
     /// <summary>The <c>plugins.json</c> loaded with <see cref="LoadPlugins"/>, if any.</summary>
@@ -309,14 +327,12 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Dispatcher.Dispose();
     }
 
-    private static IScriptModule[] BuiltInModules() =>
+    private static IEnumerable<IScriptModule> BuiltInModules() =>
     [
         new OutputModule(),
         new JsonModule(),
         new NetModule(),
-        new HttpBinder(),
-        new WsBinder(),
-        new WsServerBinder(),
+        .. TransportKind.All.Select(kind => kind.CreateBinder()),
     ];
 
     // A handler may unload its own or another script: iterate a copy, skip ended ones, then tear down.

@@ -74,15 +74,34 @@ internal static class RequestExecutor
         }
 
         message.Content = content;
+
+        // A header the script names replaces every value of that name already on the message
+        // (RestSharp's Accept list and User-Agent, the Content-Type of content_type): the first time a
+        // name comes up it is cleared, then the script's values are added as given.
+        var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in spec.Headers)
         {
+            if (named.Add(name))
+            {
+                Clear(message.Headers, name);
+                Clear(message.Content?.Headers, name);
+            }
+
             if (!message.Headers.TryAddWithoutValidation(name, value))
             {
                 // Content-* headers belong to the content; create an empty one to carry them if needed.
                 message.Content ??= new ReadOnlyMemoryContent(ReadOnlyMemory<byte>.Empty);
-                message.Content.Headers.Remove(name);
                 message.Content.Headers.TryAddWithoutValidation(name, value);
             }
+        }
+    }
+
+    // TryGetValues first: Remove throws for a name that belongs to the other collection (Content-Type on the request's).
+    private static void Clear(HttpHeaders? headers, string name)
+    {
+        if (headers is not null && headers.TryGetValues(name, out _))
+        {
+            headers.Remove(name);
         }
     }
 }
