@@ -203,11 +203,22 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     public IReadOnlyList<(string Script, IReadOnlyList<LedgerEntry> Resources)> Status() =>
         [.. _scripts.Where(s => s.Scope.IsActive).Select(s => (s.ScriptPath, s.Scope.Ledger.Snapshot()))];
 
-    /// <summary>Unloads a script and loads the file again in a fresh Lua state. Menu thread.</summary>
+    /// <summary>
+    /// Unloads a script and loads the file again in a fresh Lua state. The new version is compiled
+    /// first: when it cannot be read or does not compile, that is logged, false is returned and the
+    /// running version stays loaded, untouched. Menu thread.
+    /// </summary>
     public bool ReloadScript(string path)
     {
-        UnloadScript(path);
-        return LoadScript(path);
+        var full = Path.GetFullPath(path);
+        if (_scripts.Any(s => s.ScriptPath == full) && ScriptSyntax.Problem(full) is { } problem)
+        {
+            Options.Output.Log(LogLevel.Error, Path.GetFileName(full), $"not reloaded: {problem}; the running version stays loaded");
+            return false;
+        }
+
+        UnloadScript(full);
+        return LoadScript(full);
     }
 
     /// <summary>
@@ -260,7 +271,8 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         _scripts.Add(script);
         if (!script.RunScriptFile())
         {
-            _unloader.Request(script);
+            // It never loaded, so nobody hears script_unloaded for it; what its top level opened is released.
+            _unloader.Request(script, announce: false);
             _unloader.ProcessPending();
             return false;
         }
@@ -285,12 +297,22 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Unloads every script.</summary>
+    /// <summary>
+    /// Unloads every script (the end of a run): first every unload is announced, in load order, to
+    /// every script, so each script hears every unload, its own included; then each script's resources
+    /// are released and its state closed.
+    /// </summary>
     public void UnloadAllScripts()
     {
-        foreach (var script in _scripts.ToList())
+        var leaving = _scripts.Where(s => s.Scope.IsActive).ToList();
+        foreach (var script in leaving)
         {
-            _unloader.Request(script);
+            ScriptUnloader.Announce(script, leaving);
+        }
+
+        foreach (var script in leaving)
+        {
+            _unloader.Request(script, announce: false);
         }
 
         _unloader.ProcessPending();

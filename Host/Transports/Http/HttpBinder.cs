@@ -58,7 +58,9 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
-                refusal = $"refused: '{url}' is not an absolute http:// or https:// URL";
+                refusal = UrlRules.PortOutOfRange(url) is { } port
+                    ? $"refused: {port}"
+                    : $"refused: '{url}' is not an absolute http:// or https:// URL";
                 return null;
             }
 
@@ -75,7 +77,9 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
                 return null;
             }
 
-            var contentType = state.ToText(5);
+            uri = UrlRules.MoveUserInfoToHeader(uri, headers); // user:password@ is sent as Basic authorization
+
+            var contentType = state.ToText(5) is { Length: > 0 } given ? given : null; // "" is no Content-Type
             if (contentType is not null && HasLineBreak(contentType))
             {
                 refusal = "refused: content_type contains a line break";
@@ -95,7 +99,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             }
 
             var timeout = state.ToOptionalNumber(7) is { } seconds
-                ? TimeSpan.FromSeconds(seconds)
+                ? HttpTimeout.FromSeconds(seconds)
                 : Net.DefaultHttpTimeout;
             refusal = string.Empty;
             return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target)
@@ -124,6 +128,13 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
                 {
                     state.Pop(1);
                     refusal = $"refused: header '{name.ReplaceLineEndings("\\n")}' has a line break or an invalid name";
+                    return null;
+                }
+
+                if (RequestHeaderRules.Refusal(name) is { } rule)
+                {
+                    state.Pop(1);
+                    refusal = "refused: " + rule;
                     return null;
                 }
 

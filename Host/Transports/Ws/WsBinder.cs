@@ -140,6 +140,12 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
                     return;
                 }
 
+                if (UrlRules.PortOutOfRange(url) is { } port)
+                {
+                    Fail($"cannot connect to {url}: {port}");
+                    return;
+                }
+
                 if (Uri.TryCreate(url, UriKind.Absolute, out var target)
                     && TransportKind.WebSocketClient.Hosts.Check(binding.Permissions, target.Host) is { } denied)
                 {
