@@ -60,10 +60,12 @@ end
 local callback_names = { "on_message", "on_error" }
 
 -- bind(port, callbacks) -> UdpSocket | nil, reason
-function udp:bind(port, callbacks)
+function udp:bind(port, callbacks, ...)
   util.check_self(self, udp, "bind", "net.udp:bind")
   local p = check_port(port, 1, "bind", 0)
   check(callbacks, 2, "bind", "table")
+  util.no_extra(3, "bind", "bind(port, callbacks)", 2, ...)
+  util.check_keys(callbacks, callback_names, 2, "bind", "callback")
   local copy = {}
   for i = 1, #callback_names do
     local name = callback_names[i]
@@ -87,11 +89,12 @@ end
 
 -- send(host, port, data) -> bool (false once closed), or false, reason when a permission refuses
 -- the host
-function methods:send(host, port, data)
+function methods:send(host, port, data, ...)
   local id = socket_id(self, "send")
   check(host, 1, "send", "string", 2)
   local p = check_port(port, 2, "send", 1)
   check(data, 3, "send", "string", 2)
+  util.no_extra(4, "send", "sock:send(host, port, data)", 2, ...)
   if #data > max_datagram then
     local why = format("datagram of %d bytes is over the UDP limit of %d bytes; split it", #data, max_datagram)
     arg_error(3, "send", why, 2)
