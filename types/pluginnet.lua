@@ -231,8 +231,10 @@ function event.on(name, fn) end
 ---@class pluginnet.Script
 script = {}
 
----Unloads this script once the current callback returns: `script_unloaded` fires, then its servers,
----connections and pending requests are released. The run ends when every script has unloaded.
+---Unloads this script once the current callback returns: `script_unloaded` fires, then its servers
+---and connections are closed. Its pending HTTP requests (also those made in this callback or in its
+---`script_unloaded` handler) are still sent, for at most 5 s more; their callbacks never run.
+---The run ends when every script has unloaded.
 function script.unload() end
 
 ---Absolute path of this script's file.

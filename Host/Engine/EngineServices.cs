@@ -1,4 +1,5 @@
 using PluginNet.Core.Threading;
+using PluginNet.Host.Lua.Net;
 using PluginNet.Host.Plugins;
 
 namespace PluginNet.Host.Engine;
@@ -10,10 +11,12 @@ namespace PluginNet.Host.Engine;
 /// <param name="Options">Engine settings.</param>
 /// <param name="AllowedOrigins">Extra WebSocket server origins from <c>plugins.json</c>.</param>
 /// <param name="Permissions">What each script may reach, from <c>plugins.json</c>.</param>
+/// <param name="LastRequests">HTTP requests that outlive their unloaded script, bounded.</param>
 internal sealed record EngineServices(
     MenuThreadDispatcher Dispatcher,
     TransportRegistry Transports,
     IScriptOutput Output,
     EngineOptions Options,
     Func<IReadOnlyList<string>> AllowedOrigins,
-    Func<NetPermissions> Permissions);
+    Func<NetPermissions> Permissions,
+    LastRequests LastRequests);

@@ -32,7 +32,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Plugins = new PluginManager(Options.Output);
         _unloader = new ScriptUnloader(_scripts, Options.Output);
         _services = new EngineServices(
-            Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? [], () => _config?.Permissions ?? NetPermissions.AllowAll);
+            Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? [], () => _config?.Permissions ?? NetPermissions.AllowAll, new LastRequests());
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
     }
@@ -104,7 +104,8 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         var plugin = Plugins.Find(name) ?? throw new ArgumentException($"no plugin named '{name}' is loaded", nameof(name));
         Plugins.Detach(plugin);
         Transports.Rebuild(Plugins.Plugins);
-        var releases = _scripts.Select(s => s.Scope.Ledger.ReleasePluginAsync(plugin.Name, ReleaseReason.PluginUnloaded)).ToArray();
+        var releases = _scripts.Select(s => s.Scope.Ledger.ReleasePluginAsync(plugin.Name, ReleaseReason.PluginUnloaded))
+            .Append(_services.LastRequests.CancelPluginAsync(plugin.Name)).ToArray();
         return FinishAsync();
 
         async Task<WeakReference> FinishAsync()
@@ -257,11 +258,15 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     /// <summary>Completes when every resource release started so far has finished.</summary>
     public Task WhenReleasedAsync() => _unloader.WhenReleasedAsync();
 
-    /// <summary>Unloads every script, waits (bounded) for their resources to be released, then unloads the plugins.</summary>
+    /// <summary>
+    /// Unloads every script, waits (bounded) for their resources to be released and for the HTTP
+    /// requests they left to end (at most <c>LastRequests.Grace</c>), then unloads the plugins.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         UnloadAllScripts();
         await _unloader.WaitReleasesAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await _services.LastRequests.DrainAsync().ConfigureAwait(false);
         foreach (var plugin in Plugins.Plugins.ToList())
         {
             await Plugins.UnloadAsync(plugin).ConfigureAwait(false);

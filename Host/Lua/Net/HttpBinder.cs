@@ -141,6 +141,7 @@ internal sealed class HttpBinder : IScriptModule
         {
             // Never disposed on purpose: the ledger may cancel it at any time; it holds no timer or handle.
             var cancel = new CancellationTokenSource();
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var started = DateTimeOffset.UtcNow;
             var entry = script.Scope.Ledger.Add(
                 ResourceKind.PendingRequest,
@@ -148,6 +149,13 @@ internal sealed class HttpBinder : IScriptModule
                 () => $"{spec.Method} {spec.Url}",
                 async reason =>
                 {
+                    if (reason == ReleaseReason.ScriptUnloaded)
+                    {
+                        // Not cancelled: a script's last request still goes out; its response is dropped.
+                        script.Services.LastRequests.Adopt(pluginName, cancel, finished.Task);
+                        return;
+                    }
+
                     await cancel.CancelAsync().ConfigureAwait(false);
                     if (reason == ReleaseReason.PluginUnloaded)
                     {
@@ -161,7 +169,7 @@ internal sealed class HttpBinder : IScriptModule
             // a time starts them, in the order the script made them (Replay relies on that order).
             void Begin()
             {
-                _starts.Enqueue(new PendingStart(id, transport, spec, cancel, entry));
+                _starts.Enqueue(new PendingStart(id, transport, spec, cancel, entry, finished));
                 if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
                 {
                     ThreadPool.UnsafeQueueUserWorkItem(static binding => binding.DrainStarts(), this, preferLocal: false);
@@ -189,7 +197,7 @@ internal sealed class HttpBinder : IScriptModule
             {
                 while (_starts.TryDequeue(out var start))
                 {
-                    _ = RunAsync(start.Id, start.Transport, start.Spec, start.Cancel, start.Entry);
+                    _ = RunAsync(start);
                 }
 
                 Volatile.Write(ref _draining, 0);
@@ -216,8 +224,9 @@ internal sealed class HttpBinder : IScriptModule
             next?.Invoke();
         }
 
-        private async Task RunAsync(long id, IHttpTransport transport, HttpRequestSpec spec, CancellationTokenSource cancel, LedgerEntry entry)
+        private async Task RunAsync(PendingStart start)
         {
+            var (id, transport, spec, cancel, entry, finished) = start;
             HttpResult result;
             try
             {
@@ -241,6 +250,7 @@ internal sealed class HttpBinder : IScriptModule
             finally
             {
                 OnFinished();
+                finished.TrySetResult();
             }
 
             if (script.Scope.Ledger.Remove(entry))
@@ -249,7 +259,8 @@ internal sealed class HttpBinder : IScriptModule
             }
         }
 
-        private sealed record PendingStart(long Id, IHttpTransport Transport, HttpRequestSpec Spec, CancellationTokenSource Cancel, LedgerEntry Entry);
+        private sealed record PendingStart(
+            long Id, IHttpTransport Transport, HttpRequestSpec Spec, CancellationTokenSource Cancel, LedgerEntry Entry, TaskCompletionSource Finished);
 
         private void Deliver(long id, HttpResult result)
         {
