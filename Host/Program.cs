@@ -1,19 +1,24 @@
 using System.CommandLine;
 using PluginNet.Host.Cli;
 
-var root = new RootCommand("PluginNet: runs modders' Lua scripts with an asynchronous net module (HTTP, WebSocket client and loopback server).")
+var root = new RootCommand($"PluginNet: runs modders' Lua scripts with an asynchronous net module (HTTP, WebSocket client and loopback server).\n  {Usage.Line}\n  pluginnet run --help describes each option.")
 {
     RunCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
+    // One line per problem, no stack trace; the usage line only when the script (or the command) is missing.
     foreach (var error in parsed.Errors)
     {
-        Console.Error.WriteLine(error.Message);
+        Console.Error.WriteLine($"pluginnet: {error.Message}");
     }
 
-    Console.Error.WriteLine("usage: pluginnet run FILE.lua [FILE.lua ...] [--timeout SECONDS] [--fps N] [--download-dir DIR] [--plugins FILE]");
+    if (parsed.Errors.Any(e => e.Message.StartsWith("Required", StringComparison.Ordinal)))
+    {
+        Console.Error.WriteLine(Usage.Line);
+    }
+
     return ExitCodes.UsageError;
 }
 

@@ -38,7 +38,7 @@ public sealed class MenuThreadDispatcher : IDisposable
     public void Post(ScriptScope? owner, Action work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        Enqueue(new WorkItem(owner, work, null, null));
+        Enqueue(new WorkItem(owner, work, null, null, 0));
     }
 
     /// <summary>
@@ -49,7 +49,17 @@ public sealed class MenuThreadDispatcher : IDisposable
     public void Post(ScriptScope? owner, Action<object?, object?> work, object? first, object? second)
     {
         ArgumentNullException.ThrowIfNull(work);
-        Enqueue(new WorkItem(owner, work, first, second));
+        Enqueue(new WorkItem(owner, work, first, second, 0));
+    }
+
+    /// <summary>
+    /// Queues <paramref name="work"/>(<paramref name="first"/>, <paramref name="second"/>, <paramref name="number"/>)
+    /// for the menu thread: like the two-argument form, with a number (an id, a port) carried unboxed.
+    /// </summary>
+    public void Post(ScriptScope? owner, Action<object?, object?, long> work, object? first, object? second, long number)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        Enqueue(new WorkItem(owner, work, first, second, number));
     }
 
     /// <summary>
@@ -112,9 +122,13 @@ public sealed class MenuThreadDispatcher : IDisposable
                 {
                     action();
                 }
+                else if (item.Work is Action<object?, object?> withState)
+                {
+                    withState(item.First, item.Second);
+                }
                 else
                 {
-                    ((Action<object?, object?>)item.Work)(item.First, item.Second);
+                    ((Action<object?, object?, long>)item.Work)(item.First, item.Second, item.Number);
                 }
             }
 #pragma warning disable CA1031 // The menu thread must survive any one item; the failure is reported.
@@ -176,8 +190,9 @@ public sealed class MenuThreadDispatcher : IDisposable
         }
     }
 
-    // Work is an Action, or an Action<object?, object?> called with First and Second.
-    private readonly record struct WorkItem(ScriptScope? Owner, Delegate Work, object? First, object? Second);
+    // Work is an Action, an Action<object?, object?> called with First and Second, or an
+    // Action<object?, object?, long> called with First, Second and Number.
+    private readonly record struct WorkItem(ScriptScope? Owner, Delegate Work, object? First, object? Second, long Number);
 }
 
 /// <summary>What one <see cref="MenuThreadDispatcher.RunPending"/> call did.</summary>

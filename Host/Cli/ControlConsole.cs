@@ -10,13 +10,13 @@ namespace PluginNet.Host.Cli;
 /// </summary>
 internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, TextWriter output)
 {
-    public const string Help = """
+    public static readonly string Help = $"""
         # commands:
         #   scripts                     list loaded scripts
         #   load FILE | unload FILE | reload FILE
         #   plugins                     list plugins and which one serves each transport
         #   plugin load NAME | plugin unload NAME | plugin reload NAME   (NAME from plugins.json)
-        #   use TRANSPORT PLUGIN        switch a transport (http, ws, ws_server) to another plugin
+        #   use TRANSPORT PLUGIN        switch a transport ({TransportKind.KeyList("or")}) to another plugin
         #   status                      every script's open resources
         #   quit                        unload every script and exit
         """;
@@ -93,7 +93,7 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
             case "load":
                 var entry = FindEntry(name);
                 Reply(engine.LoadPlugin(entry) is { } loaded
-                    ? $"# loaded plugin {loaded.Name} ({string.Join(", ", loaded.Serves().Select(k => k.Key()))})"
+                    ? $"# loaded plugin {loaded.Name} ({string.Join(", ", loaded.Serves())})"
                     : $"# plugin {name} not loaded (see the log)");
                 break;
             case "unload":
@@ -101,10 +101,13 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
                 _ = ReportAsync(engine.UnloadPluginAsync(name), $"# unloaded plugin {name}", then: null);
                 break;
             case "reload":
-                var again = FindEntry(name);
-                Reply($"# reloading plugin {name}");
-                _ = ReportAsync(engine.UnloadPluginAsync(name), $"# unloaded plugin {name}", then: () =>
-                    Reply(engine.LoadPlugin(again) is not null ? $"# loaded plugin {name}" : $"# plugin {name} not loaded (see the log)"));
+                Reply(engine.ReloadPlugin(FindEntry(name)) switch
+                {
+                    PluginReloadOutcome.Reloaded => $"# reloaded plugin {name}",
+                    PluginReloadOutcome.Loaded => $"# loaded plugin {name}",
+                    _ when engine.Plugins.Find(name) is not null => $"# plugin {name} not reloaded (see the log); the previous version keeps serving",
+                    _ => $"# plugin {name} not loaded (see the log)",
+                });
                 break;
             default:
                 Reply($"# unknown plugin command '{verb}' (load, unload or reload)");
@@ -124,14 +127,14 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
 
     private void Use(string transport, string plugin)
     {
-        if (!TransportKinds.TryParse(transport, out var kind))
+        if (!TransportKind.TryParse(transport, out var kind))
         {
-            Reply($"# unknown transport '{transport}' (http, ws or ws_server)");
+            Reply($"# unknown transport '{transport}' ({TransportKind.KeyList("or")})");
             return;
         }
 
         Reply(engine.SwitchTransport(kind, plugin)
-            ? $"# {kind.LuaName()} now served by {plugin}"
+            ? $"# {kind.LuaName} now served by {plugin}"
             : $"# plugin {plugin} is not loaded or does not serve {transport}");
     }
 
@@ -141,9 +144,9 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
 
     private string DescribePlugins()
     {
-        var lines = engine.Plugins.Plugins.Select(p => $"# {p.Name}: loaded, serves {string.Join(", ", p.Serves().Select(k => k.Key()))} ({p.Entry.AssemblyPath})").ToList();
+        var lines = engine.Plugins.Plugins.Select(p => $"# {p.Name}: loaded, serves {string.Join(", ", p.Serves())} ({p.Entry.AssemblyPath})").ToList();
         lines.AddRange((engine.Config?.Plugins ?? []).Where(e => engine.Plugins.Find(e.Name) is null).Select(e => $"# {e.Name}: not loaded ({e.AssemblyPath})"));
-        lines.AddRange(Enum.GetValues<TransportKind>().Select(k => $"# {k.LuaName()} -> {engine.Transports.ProviderOf(k) ?? "(none)"}"));
+        lines.AddRange(TransportKind.All.Select(k => "# " + k.StatusLine(engine.Transports.ProviderOf(k))));
         return string.Join('\n', lines);
     }
 

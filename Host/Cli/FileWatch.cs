@@ -11,6 +11,7 @@ internal sealed class FileWatch(PluginNetEngine engine, IScriptOutput output) : 
 {
     private static readonly TimeSpan ScriptQuiet = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan PluginQuiet = TimeSpan.FromMilliseconds(750);
+    private const int IncompleteRetries = 8;
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Dictionary<string, Timer> _pending = [];
     private readonly Lock _gate = new();
@@ -91,21 +92,26 @@ internal sealed class FileWatch(PluginNetEngine engine, IScriptOutput output) : 
         engine.ReloadScript(path);
     }
 
-    private void ReloadPlugin(PluginEntry entry)
+    private void ReloadPlugin(PluginEntry entry, int attempt = 1)
     {
-        output.Log(LogLevel.Info, null, $"--watch: plugin {entry.Name} changed; reloading");
-        if (engine.Plugins.Find(entry.Name) is null)
+        if (attempt == 1)
         {
-            engine.LoadPlugin(entry);
-            return;
+            output.Log(LogLevel.Info, null, $"--watch: plugin {entry.Name} changed; reloading");
         }
 
-        _ = ReloadPluginAsync(entry);
-    }
-
-    private async Task ReloadPluginAsync(PluginEntry entry)
-    {
-        await engine.UnloadPluginAsync(entry.Name).ConfigureAwait(false);
-        engine.Dispatcher.Post(null, () => engine.LoadPlugin(entry));
+        // A file still being written is not loaded: look again after another quiet period (a writer
+        // that pauses sends no events), a bounded number of times; a new change starts over.
+        if (engine.ReloadPlugin(entry) == PluginReloadOutcome.FilesIncomplete)
+        {
+            if (attempt < IncompleteRetries)
+            {
+                output.Log(LogLevel.Info, null, $"--watch: trying plugin {entry.Name} again in {PluginQuiet.TotalSeconds:0.##} s");
+                Debounce("plugin:" + entry.Name, PluginQuiet, () => ReloadPlugin(entry, attempt + 1));
+            }
+            else
+            {
+                output.Log(LogLevel.Warn, null, $"--watch: plugin {entry.Name} is still incomplete after {attempt} tries; waiting for its files to change again");
+            }
+        }
     }
 }

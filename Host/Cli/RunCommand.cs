@@ -8,43 +8,40 @@ namespace PluginNet.Host.Cli;
 /// <summary><c>pluginnet run FILE.lua [FILE.lua ...]</c>: load the plugins, run the scripts on the frame loop.</summary>
 internal static class RunCommand
 {
+    // About 31 years: far beyond any run, and TimeSpan holds it.
+    private const double MaxTimeoutSeconds = 1e9;
+
     public static Command Create()
     {
         var scripts = new Argument<FileInfo[]>("scripts")
         {
+            HelpName = "FILE.lua",
             Arity = ArgumentArity.OneOrMore,
             Description = "Lua scripts to load, in order",
         };
-        var timeout = new Option<double?>("--timeout")
+        scripts.Validators.Add(r =>
         {
-            Description = "Unload every script and exit with 124 after this many seconds",
-        };
-        timeout.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double?>() is <= 0)
+            foreach (var token in r.Tokens)
             {
-                r.AddError("--timeout must be a positive number of seconds");
+                if (Usage.UnknownOption(token.Value) is { } error)
+                {
+                    r.AddError(error);
+                }
             }
         });
-        var fps = new Option<double>("--fps")
-        {
-            Description = "Frames per second of the menu thread's frame loop (frame_update)",
-            DefaultValueFactory = _ => 60,
-        };
-        fps.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() is <= 0 or > 1000)
-            {
-                r.AddError("--fps must be between 0 and 1000");
-            }
-        });
+        var timeout = NumberOption.Create(
+            "--timeout", "SECONDS", "Unload every script and exit with 124 after this many seconds", "a number of seconds", MaxTimeoutSeconds, "30");
+        var fps = NumberOption.Create(
+            "--fps", "N", "Frames per second of the menu thread's frame loop (frame_update) [default: 60]", "frames per second", 1000, "60");
         var downloadDir = new Option<DirectoryInfo>("--download-dir")
         {
+            HelpName = "DIR",
             Description = "Folder that save_to_file paths resolve under",
             DefaultValueFactory = _ => new DirectoryInfo("downloads"),
         };
         var plugins = new Option<FileInfo?>("--plugins")
         {
+            HelpName = "FILE",
             Description = "plugins.json to use (default: ./plugins.json, else the one above the executable)",
         };
 
@@ -57,13 +54,13 @@ internal static class RunCommand
             Description = "Do not read control commands from standard input",
         };
 
-        var command = new Command("run", "Run Lua scripts until they unload themselves") { scripts, timeout, fps, downloadDir, plugins, watch, noConsole };
+        var command = new Command("run", $"Run Lua scripts until they unload themselves.\n  {Usage.Line}") { scripts, timeout, fps, downloadDir, plugins, watch, noConsole };
         command.SetAction(result => Run(
             result.GetValue(scripts)!,
             result.GetValue(timeout),
             new EngineOptions
             {
-                FramesPerSecond = result.GetValue(fps),
+                FramesPerSecond = result.GetValue(fps) ?? 60,
                 DownloadDirectory = result.GetValue(downloadDir)!.FullName,
                 StayAliveWithoutScripts = result.GetValue(watch),
             },
@@ -99,7 +96,16 @@ internal static class RunCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, ExitCodes.Interrupted));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, ExitCodes.Terminated));
 
-        engine.LoadPlugins(config);
+        try
+        {
+            engine.LoadPlugins(config);
+        }
+        catch (PluginConfigException ex)
+        {
+            output.Log(LogLevel.Error, null, ex.Message);
+            engine.DisposeAsync().AsTask().GetAwaiter().GetResult(); // no script ran: nothing needs this thread
+            return ExitCodes.UsageError;
+        }
 
         // Watch before loading, so no change made while the scripts start is missed.
         using var watcher = watch ? new FileWatch(engine, output) : null;

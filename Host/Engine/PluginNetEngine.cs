@@ -62,8 +62,15 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         _applicationModules.Add(module);
     }
 
-    /// <summary>Loads every enabled plugin of <paramref name="config"/>; failures are reported and skipped.</summary>
+    /// <summary>
+    /// Loads every enabled plugin of <paramref name="config"/>; failures are reported and skipped,
+    /// except that a plugin chosen in <c>transports</c> must load and serve its transport.
+    /// </summary>
     /// <returns>The number of plugins loaded.</returns>
+    /// <exception cref="PluginConfigException">
+    /// A plugin chosen in <c>transports</c> did not load or does not serve that transport (the plugins
+    /// that did load stay loaded; dispose the engine).
+    /// </exception>
     public int LoadPlugins(PluginConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -75,7 +82,26 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
 
         var loaded = config.Plugins.Where(p => p.Enabled).Count(entry => Plugins.Load(entry) is not null);
         Transports.Rebuild(Plugins.Plugins);
+        TransportChoices.Verify(config, Plugins.Plugins);
+        ReportSharedTransports(config);
         return loaded;
+    }
+
+    // Two enabled plugins serving one transport, with no "transports" entry saying which: the first wins,
+    // which may not be what the file's author meant.
+    private void ReportSharedTransports(PluginConfig config)
+    {
+        foreach (var kind in TransportKind.All.Where(k => !config.Transports.ContainsKey(k)))
+        {
+            var serving = Plugins.Plugins.Where(p => p.Export(kind) is not null).Select(p => p.Name).ToList();
+            if (serving.Count > 1)
+            {
+                Options.Output.Log(
+                    LogLevel.Warn,
+                    null,
+                    $"plugins {TransportKind.Join(serving.Select(n => $"'{n}'"), "and")} all serve {kind.Key}; '{serving[0]}' serves it because it is listed first. Name the one you want in plugins.json \"transports\": {{ \"{kind.Key}\": \"{serving[0]}\" }}");
+            }
+        }
     }
 
     /// <summary>The <c>plugins.json</c> loaded with <see cref="LoadPlugins"/>, if any.</summary>
@@ -104,6 +130,14 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         var plugin = Plugins.Find(name) ?? throw new ArgumentException($"no plugin named '{name}' is loaded", nameof(name));
         Plugins.Detach(plugin);
         Transports.Rebuild(Plugins.Plugins);
+        return RetireAsync(plugin);
+    }
+
+    // Releases what the scripts hold of a plugin that no longer serves anything, then unloads it. The
+    // ledgers are read before this returns (the release tasks take their entries at once), so a newer
+    // version of the same plugin, switched in just before, keeps what scripts open on it from now on.
+    private Task<WeakReference> RetireAsync(LoadedPlugin plugin)
+    {
         var releases = _scripts.Select(s => s.Scope.Ledger.ReleasePluginAsync(plugin.Name, ReleaseReason.PluginUnloaded))
             .Append(_services.LastRequests.CancelPluginAsync(plugin.Name)).ToArray();
         return FinishAsync();
@@ -276,14 +310,12 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Dispatcher.Dispose();
     }
 
-    private static IScriptModule[] BuiltInModules() =>
+    private static IEnumerable<IScriptModule> BuiltInModules() =>
     [
         new OutputModule(),
         new JsonModule(),
         new NetModule(),
-        new HttpBinder(),
-        new WsBinder(),
-        new WsServerBinder(),
+        .. TransportKind.All.Select(kind => kind.CreateBinder()),
     ];
 
     // A handler may unload its own or another script: iterate a copy, skip ended ones, then tear down.

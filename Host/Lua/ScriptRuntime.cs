@@ -148,7 +148,7 @@ internal sealed class ScriptRuntime : IDisposable
         byte[] chunk;
         try
         {
-            chunk = File.ReadAllBytes(ScriptPath);
+            chunk = ScriptSource.Prepare(File.ReadAllBytes(ScriptPath));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

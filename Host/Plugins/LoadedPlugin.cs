@@ -9,6 +9,7 @@ namespace PluginNet.Host.Plugins;
 public sealed class LoadedPlugin
 {
     private PluginLoader? _loader;
+    private readonly Dictionary<TransportKind, object> _exports = [];
     private CompositionHost? _container;
 
     internal LoadedPlugin(PluginEntry entry, PluginLoader loader, CompositionHost container)
@@ -16,9 +17,13 @@ public sealed class LoadedPlugin
         Entry = entry;
         _loader = loader;
         _container = container;
-        Http = container.GetExports<IHttpTransport>().FirstOrDefault();
-        WebSocketClient = container.GetExports<IWebSocketClientTransport>().FirstOrDefault();
-        WebSocketServer = container.GetExports<IWebSocketServerTransport>().FirstOrDefault();
+        foreach (var kind in TransportKind.All)
+        {
+            if (container.GetExports(kind.Contract).FirstOrDefault() is { } export)
+            {
+                _exports[kind] = export;
+            }
+        }
     }
 
     /// <summary>The <c>plugins.json</c> entry it was loaded from.</summary>
@@ -28,32 +33,22 @@ public sealed class LoadedPlugin
     public string Name => Entry.Name;
 
     /// <summary>Its HTTP transport, if it exports one.</summary>
-    public IHttpTransport? Http { get; private set; }
+    public IHttpTransport? Http => Export(TransportKind.Http) as IHttpTransport;
 
     /// <summary>Its WebSocket client transport, if it exports one.</summary>
-    public IWebSocketClientTransport? WebSocketClient { get; private set; }
+    public IWebSocketClientTransport? WebSocketClient => Export(TransportKind.WebSocketClient) as IWebSocketClientTransport;
 
     /// <summary>Its WebSocket server transport, if it exports one.</summary>
-    public IWebSocketServerTransport? WebSocketServer { get; private set; }
+    public IWebSocketServerTransport? WebSocketServer => Export(TransportKind.WebSocketServer) as IWebSocketServerTransport;
+
+    /// <summary>What it exports for <paramref name="kind"/> (an instance of <see cref="TransportKind.Contract"/>), or null.</summary>
+    public object? Export(TransportKind kind) => _exports.GetValueOrDefault(kind);
 
     /// <summary>The transports this plugin serves.</summary>
-    public IEnumerable<TransportKind> Serves()
-    {
-        if (Http is not null)
-        {
-            yield return TransportKind.Http;
-        }
+    public IEnumerable<TransportKind> Serves() => TransportKind.All.Where(_exports.ContainsKey);
 
-        if (WebSocketClient is not null)
-        {
-            yield return TransportKind.WebSocketClient;
-        }
-
-        if (WebSocketServer is not null)
-        {
-            yield return TransportKind.WebSocketServer;
-        }
-    }
+    /// <summary>Everything it exports, once each.</summary>
+    internal IEnumerable<object> Exports => _exports.Values.Distinct();
 
     /// <summary>
     /// Disposes the exports and the container, then unloads the load context. Returns a weak
@@ -63,11 +58,9 @@ public sealed class LoadedPlugin
     internal async Task<WeakReference> UnloadAsync()
     {
         var context = new WeakReference(_loader?.LoadContext);
-        object?[] exports = [Http, WebSocketClient, WebSocketServer];
-        Http = null;
-        WebSocketClient = null;
-        WebSocketServer = null;
-        foreach (var export in exports.Distinct())
+        var exports = Exports.ToList();
+        _exports.Clear();
+        foreach (var export in exports)
         {
             if (export is IAsyncDisposable asyncDisposable)
             {

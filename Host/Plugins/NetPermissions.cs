@@ -1,9 +1,9 @@
 namespace PluginNet.Host.Plugins;
 
 /// <summary>
-/// What each script may reach, from the <c>permissions</c> section of <c>plugins.json</c>: hosts for
-/// <c>net.http</c> and <c>net.ws</c>, ports for <c>net.ws_server:listen</c>. Without that section
-/// every script may do everything.
+/// What each script may reach, from the <c>permissions</c> section of <c>plugins.json</c>: one list per
+/// <see cref="PermissionRule"/> (hosts for <c>net.http</c> and <c>net.ws</c>, ports for listening, ...).
+/// Without that section every script may do everything its transports allow by default.
 /// </summary>
 /// <param name="Default">Rules for scripts not named in <paramref name="Scripts"/>.</param>
 /// <param name="Scripts">Rules per script file name (e.g. <c>dashboard.lua</c>).</param>
@@ -17,36 +17,49 @@ public sealed record NetPermissions(ScriptPermissions Default, IReadOnlyDictiona
         Scripts.TryGetValue(Path.GetFileName(scriptPath), out var rules) ? rules : Default;
 }
 
-/// <summary>One script's network rules. A null list allows everything; an empty list denies everything.</summary>
-/// <param name="HttpHosts">Host patterns <c>net.http</c> may reach: <c>*</c>, <c>api.example.com</c> or <c>*.example.com</c>.</param>
-/// <param name="WsHosts">Host patterns <c>net.ws</c> may connect to.</param>
-/// <param name="ListenPorts">Ports <c>net.ws_server:listen</c> may bind; null for any.</param>
-public sealed record ScriptPermissions(IReadOnlyList<string>? HttpHosts, IReadOnlyList<string>? WsHosts, IReadOnlyList<int>? ListenPorts)
+/// <summary>One script's network rules: a list per <see cref="PermissionRule.Field"/>. A missing list allows what the transport allows by default; an empty list denies everything.</summary>
+public sealed class ScriptPermissions
 {
-    /// <summary>Everything allowed.</summary>
-    public static ScriptPermissions AllowAll { get; } = new(null, null, null);
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _lists;
+
+    /// <summary>Rules from the lists given per field (e.g. <c>http</c>, <c>listen</c>).</summary>
+    public ScriptPermissions(IReadOnlyDictionary<string, IReadOnlyList<string>> lists) => _lists = lists;
+
+    /// <summary>Rules for the seed's three transports.</summary>
+    /// <param name="httpHosts">Host patterns <c>net.http</c> may reach; null for any.</param>
+    /// <param name="wsHosts">Host patterns <c>net.ws</c> may connect to; null for any.</param>
+    /// <param name="listenPorts">Ports <c>net.ws_server:listen</c> may bind; null for any.</param>
+    public ScriptPermissions(IReadOnlyList<string>? httpHosts, IReadOnlyList<string>? wsHosts, IReadOnlyList<int>? listenPorts)
+    {
+        var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (httpHosts is not null)
+        {
+            lists[TransportKind.Http.Permission.Field] = httpHosts;
+        }
+
+        if (wsHosts is not null)
+        {
+            lists[TransportKind.WebSocketClient.Permission.Field] = wsHosts;
+        }
+
+        if (listenPorts is not null)
+        {
+            lists[PermissionRule.Listen.Field] = [.. listenPorts.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        }
+
+        _lists = lists;
+    }
+
+    /// <summary>Nothing listed: each transport's default applies.</summary>
+    public static ScriptPermissions AllowAll { get; } = new(new Dictionary<string, IReadOnlyList<string>>());
+
+    /// <summary>The list named <paramref name="field"/>, or null when the rules do not have it.</summary>
+    public IReadOnlyList<string>? List(string field) => _lists.TryGetValue(field, out var list) ? list : null;
 
     /// <summary>Null when <c>net.http</c> may reach <paramref name="url"/>; otherwise the refusal, worded for the script.</summary>
-    public string? CheckHttp(Uri url) => CheckHost(HttpHosts, url, "net.http", "http");
-
-    /// <summary>Null when <c>net.ws</c> may connect to <paramref name="url"/>; otherwise the refusal.</summary>
-    public string? CheckWs(Uri url) => CheckHost(WsHosts, url, "net.ws", "ws");
-
-    /// <summary>Null when the script may listen on <paramref name="port"/>; otherwise the refusal.</summary>
-    public string? CheckListen(int port) =>
-        ListenPorts is null || ListenPorts.Contains(port)
-            ? null
-            : $"refused by a permission: this script may not listen on port {port} (plugins.json permissions allow {Describe(ListenPorts.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList())}); listen on an allowed port, or add {port} to the \"listen\" list there";
-
-    private static string? CheckHost(IReadOnlyList<string>? patterns, Uri url, string api, string list) =>
-        patterns is null || patterns.Any(p => Matches(p, url.Host))
-            ? null
-            : $"refused by a permission: {api} may not reach '{url.Host}' (plugins.json permissions allow {Describe(patterns)}); add the host to the \"{list}\" list there to allow it";
-
-    private static bool Matches(string pattern, string host) =>
-        pattern == "*"
-        || string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase)
-        || (pattern.StartsWith("*.", StringComparison.Ordinal) && host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase));
-
-    private static string Describe(IReadOnlyList<string> allowed) => allowed.Count == 0 ? "nothing" : string.Join(", ", allowed);
+    public string? CheckHttp(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return TransportKind.Http.Hosts.Check(this, url.Host);
+    }
 }

@@ -6,7 +6,6 @@ namespace PluginNet.Host.Plugins;
 internal sealed class PluginConfigReader(string filePath)
 {
     private static readonly string[] TopLevelFields = ["plugins", "transports", "ws_server", "permissions", "$schema", "comment"];
-    private static readonly string[] RuleFields = ["http", "ws", "listen"];
 
     public PluginConfig Read(JsonElement root)
     {
@@ -118,9 +117,9 @@ internal sealed class PluginConfigReader(string filePath)
         foreach (var property in map.EnumerateObject())
         {
             var at = $"transports.{property.Name}";
-            if (!TransportKinds.TryParse(property.Name, out var kind))
+            if (!TransportKind.TryParse(property.Name, out var kind))
             {
-                throw Fail(at, "unknown transport (expected http, ws or ws_server)");
+                throw Fail(at, $"unknown transport (expected {TransportKind.KeyList("or")})");
             }
 
             if (property.Value.ValueKind != JsonValueKind.String)
@@ -131,6 +130,12 @@ internal sealed class PluginConfigReader(string filePath)
             var name = property.Value.GetString()!;
             var plugin = plugins.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
                 ?? throw Fail(at, $"no plugin named \"{name}\" in plugins (known: {string.Join(", ", plugins.Select(p => p.Name))})");
+            if (!plugin.Enabled)
+            {
+                // Another plugin would serve the transport instead: live traffic where the user expects, say, a replay.
+                throw Fail(at, $"plugin \"{plugin.Name}\" is disabled (\"enabled\": false in plugins[{plugins.IndexOf(plugin)}]), so it cannot serve {kind.Key()}; enable it, or name an enabled plugin");
+            }
+
             chosen[kind] = plugin.Name;
         }
 
@@ -210,50 +215,27 @@ internal sealed class PluginConfigReader(string filePath)
         return new NetPermissions(defaults, scripts);
     }
 
-    // { "http": ["api.example.com", "*.example.com"], "ws": [], "listen": [8080] }; a missing field allows all.
+    // { "http": ["api.example.com", "*.example.com"], "ws": [], "listen": [8080] }; a missing list allows
+    // what its transport allows by default. Which lists exist is up to the transports' permission rules.
     private ScriptPermissions ReadRules(JsonElement rules, string at)
     {
+        var known = TransportKind.PermissionRules;
         if (rules.ValueKind != JsonValueKind.Object)
         {
-            throw Fail(at, $"must be an object such as {{ \"http\": [\"api.example.com\"], \"ws\": [], \"listen\": [8080] }}, not {Describe(rules)}");
+            var example = string.Join(", ", known.Select(r => $"\"{r.Field}\": {r.Example}"));
+            throw Fail(at, $"must be an object such as {{ {example} }}, not {Describe(rules)}");
         }
 
-        foreach (var field in rules.EnumerateObject().Where(f => !RuleFields.Contains(f.Name)))
+        var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var field in rules.EnumerateObject())
         {
-            throw Fail($"{at}.{field.Name}", "unknown field (expected http, ws or listen)");
+            var rule = known.FirstOrDefault(r => r.Field == field.Name)
+                ?? throw Fail($"{at}.{field.Name}", $"unknown field (expected {TransportKind.Join(known.Select(r => r.Field), "or")})");
+            lists[rule.Field] = rule.Read(field.Value, out var problem)
+                ?? throw Fail($"{at}.{field.Name}", $"{problem}, not {Describe(field.Value)}");
         }
 
-        return new ScriptPermissions(ReadHosts(rules, at, "http"), ReadHosts(rules, at, "ws"), ReadPorts(rules, at));
-    }
-
-    private List<string>? ReadHosts(JsonElement rules, string at, string field)
-    {
-        if (!rules.TryGetProperty(field, out var list))
-        {
-            return null;
-        }
-
-        if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(h => h.ValueKind != JsonValueKind.String))
-        {
-            throw Fail($"{at}.{field}", $"must be an array of host names such as [\"api.example.com\", \"*.example.com\"] ([] denies all), not {Describe(list)}");
-        }
-
-        return [.. list.EnumerateArray().Select(h => h.GetString()!)];
-    }
-
-    private List<int>? ReadPorts(JsonElement rules, string at)
-    {
-        if (!rules.TryGetProperty("listen", out var list))
-        {
-            return null;
-        }
-
-        if (list.ValueKind != JsonValueKind.Array || list.EnumerateArray().Any(p => p.ValueKind != JsonValueKind.Number || !p.TryGetInt32(out var n) || n is < 1 or > 65535))
-        {
-            throw Fail($"{at}.listen", $"must be an array of ports (1-65535) such as [8080] ([] denies all), not {Describe(list)}");
-        }
-
-        return [.. list.EnumerateArray().Select(p => p.GetInt32())];
+        return new ScriptPermissions(lists);
     }
 
     private string RequiredString(JsonElement item, string at, string field)

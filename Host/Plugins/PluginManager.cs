@@ -1,8 +1,8 @@
+using System.Composition;
 using System.Composition.Hosting;
 using System.Reflection;
 using McMaster.NETCore.Plugins;
 using PluginNet.Core.Plugins;
-using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
 
 namespace PluginNet.Host.Plugins;
@@ -14,12 +14,7 @@ namespace PluginNet.Host.Plugins;
 public sealed class PluginManager
 {
     // Only Core's contracts cross the boundary; everything else a plugin brings stays its own.
-    private static readonly Type[] SharedTypes =
-    [
-        typeof(IHttpTransport),
-        typeof(IWebSocketClientTransport),
-        typeof(IWebSocketServerTransport),
-    ];
+    private static readonly Type[] SharedTypes = [.. TransportKind.All.Select(k => k.Contract)];
 
     private readonly List<LoadedPlugin> _plugins = [];
     private readonly IScriptOutput _output;
@@ -54,6 +49,26 @@ public sealed class PluginManager
         return plugin;
     }
 
+    /// <summary>
+    /// Loads a new copy of <paramref name="entry"/> beside whatever version is loaded now, without
+    /// listing it; <see cref="Replace"/> then swaps it in. Returns null with the reason when it cannot be loaded.
+    /// </summary>
+    internal static LoadedPlugin? LoadSeparately(PluginEntry entry, out string problem) => TryLoad(entry, out problem);
+
+    /// <summary>Puts <paramref name="fresh"/> in the place (and load order) of <paramref name="old"/>, which is no longer listed (or at the end).</summary>
+    internal void Replace(LoadedPlugin? old, LoadedPlugin fresh)
+    {
+        var index = old is null ? -1 : _plugins.IndexOf(old);
+        if (index < 0)
+        {
+            _plugins.Add(fresh);
+        }
+        else
+        {
+            _plugins[index] = fresh;
+        }
+    }
+
     /// <summary>Forgets <paramref name="plugin"/> and unloads its context; see <see cref="LoadedPlugin.UnloadAsync"/>.</summary>
     internal Task<WeakReference> UnloadAsync(LoadedPlugin plugin)
     {
@@ -64,20 +79,36 @@ public sealed class PluginManager
     /// <summary>Removes <paramref name="plugin"/> from the loaded list without unloading it yet.</summary>
     internal void Detach(LoadedPlugin plugin) => _plugins.Remove(plugin);
 
+    private static string KnownContracts => TransportKind.Join(TransportKind.All.Select(k => k.Contract.Name), "or");
+
+    // An export no transport descriptor knows would be silently ignored: say so, naming the plugin.
+    private void ReportUnknownContracts(PluginEntry entry, Type[] types)
+    {
+        foreach (var contract in UnknownContracts(types))
+        {
+            _output.Log(LogLevel.Warn, null, $"plugin '{entry.Name}' exports {contract.Name}, which is not a transport this host knows ({KnownContracts}); that export is ignored");
+        }
+    }
+
+    /// <summary>The contracts <paramref name="types"/> export that no <see cref="TransportKind"/> serves.</summary>
+    internal static IEnumerable<Type> UnknownContracts(IEnumerable<Type> types) => types
+        .SelectMany(t => t.GetCustomAttributes<ExportAttribute>(inherit: false).Select(a => a.ContractType ?? t))
+        .Where(c => TransportKind.ForContract(c) is null)
+        .Distinct();
+
     private static void Configure(LoadedPlugin plugin, PluginEntry entry)
     {
         var settings = new PluginSettings(
             entry.Name,
             entry.SettingsDirectory ?? Path.GetDirectoryName(entry.AssemblyPath)!,
             entry.Settings ?? new Dictionary<string, string>());
-        object?[] exports = [plugin.Http, plugin.WebSocketClient, plugin.WebSocketServer];
-        foreach (var configurable in exports.OfType<IConfigurablePlugin>().Distinct())
+        foreach (var configurable in plugin.Exports.OfType<IConfigurablePlugin>())
         {
             configurable.Configure(settings); // an ArgumentException here fails the load with its message
         }
     }
 
-    private static LoadedPlugin? TryLoad(PluginEntry entry, out string problem)
+    private LoadedPlugin? TryLoad(PluginEntry entry, out string problem)
     {
         if (!File.Exists(entry.AssemblyPath))
         {
@@ -88,16 +119,21 @@ public sealed class PluginManager
         PluginLoader? loader = null;
         try
         {
-            loader = PluginLoader.CreateFromAssemblyFile(entry.AssemblyPath, isUnloadable: true, sharedTypes: SharedTypes);
+            // In memory: the files are read once and never mapped, so a build or a copy that overwrites
+            // them in place (--watch) cannot pull pages from under the running version, and a reload
+            // reads the new bytes instead of a cached image of the old file.
+            loader = PluginLoader.CreateFromAssemblyFile(
+                entry.AssemblyPath, isUnloadable: true, sharedTypes: SharedTypes, configure: c => c.LoadInMemory = true);
             var assembly = loader.LoadDefaultAssembly();
-            _ = assembly.GetTypes(); // surface missing dependencies and version mismatches now, not on first use
+            var types = assembly.GetTypes(); // surface missing dependencies and version mismatches now, not on first use
+            ReportUnknownContracts(entry, types);
             var container = new ContainerConfiguration().WithAssembly(assembly).CreateContainer();
             var plugin = new LoadedPlugin(entry, loader, container);
             if (!plugin.Serves().Any())
             {
                 container.Dispose();
                 loader.Dispose();
-                problem = "it exports no transport (IHttpTransport, IWebSocketClientTransport or IWebSocketServerTransport)";
+                problem = $"it exports no transport ({KnownContracts})";
                 return null;
             }
 

@@ -16,26 +16,26 @@ public sealed class TransportRegistry
 {
     private readonly Dictionary<TransportKind, string> _preferred = [];
     private readonly Dictionary<TransportKind, KeyValuePair<string, object>> _pinned = [];
-    private volatile TransportProvider<IHttpTransport>? _http;
-    private volatile TransportProvider<IWebSocketClientTransport>? _webSocketClient;
-    private volatile TransportProvider<IWebSocketServerTransport>? _webSocketServer;
+
+    // Replaced whole on every change, so a reader on another thread sees one consistent picture.
+    private volatile Dictionary<TransportKind, Served> _providers = [];
 
     /// <summary>The HTTP transport, or null when no plugin provides one.</summary>
-    public TransportProvider<IHttpTransport>? Http => _http;
+    public TransportProvider<IHttpTransport>? Http => Get(TransportKind.Http);
 
     /// <summary>The WebSocket client transport, or null.</summary>
-    public TransportProvider<IWebSocketClientTransport>? WebSocketClient => _webSocketClient;
+    public TransportProvider<IWebSocketClientTransport>? WebSocketClient => Get(TransportKind.WebSocketClient);
 
     /// <summary>The WebSocket server transport, or null.</summary>
-    public TransportProvider<IWebSocketServerTransport>? WebSocketServer => _webSocketServer;
+    public TransportProvider<IWebSocketServerTransport>? WebSocketServer => Get(TransportKind.WebSocketServer);
+
+    /// <summary>The transport serving <paramref name="kind"/> and its plugin, or null when none does.</summary>
+    public TransportProvider<T>? Get<T>(TransportKind<T> kind)
+        where T : class =>
+        _providers.TryGetValue(kind, out var served) ? (TransportProvider<T>)served.Provider : null;
 
     /// <summary>The plugin serving <paramref name="kind"/>, or null.</summary>
-    public string? ProviderOf(TransportKind kind) => kind switch
-    {
-        TransportKind.Http => _http?.PluginName,
-        TransportKind.WebSocketClient => _webSocketClient?.PluginName,
-        _ => _webSocketServer?.PluginName,
-    };
+    public string? ProviderOf(TransportKind kind) => _providers.TryGetValue(kind, out var served) ? served.PluginName : null;
 
     /// <summary>Sets which plugin should serve <paramref name="kind"/> when it is loaded.</summary>
     public void Prefer(TransportKind kind, string pluginName) => _preferred[kind] = pluginName;
@@ -46,20 +46,15 @@ public sealed class TransportRegistry
     /// </summary>
     public void Pin(TransportKind kind, string providerName, object transport)
     {
+        ArgumentNullException.ThrowIfNull(kind);
         ArgumentNullException.ThrowIfNull(transport);
-        var fits = kind switch
+        if (!kind.Contract.IsInstanceOfType(transport))
         {
-            TransportKind.Http => transport is IHttpTransport,
-            TransportKind.WebSocketClient => transport is IWebSocketClientTransport,
-            _ => transport is IWebSocketServerTransport,
-        };
-        if (!fits)
-        {
-            throw new ArgumentException($"{transport.GetType().Name} does not implement the {kind.Key()} transport contract", nameof(transport));
+            throw new ArgumentException($"{transport.GetType().Name} does not implement the {kind.Key} transport contract", nameof(transport));
         }
 
         _pinned[kind] = new KeyValuePair<string, object>(providerName, transport);
-        Apply(kind, providerName, transport);
+        _providers = new(_providers) { [kind] = new(providerName, kind.Provide(providerName, transport)) };
     }
 
     /// <summary>Stops serving <paramref name="kind"/> from a pinned transport; plugins serve it again after <see cref="Rebuild"/>.</summary>
@@ -71,60 +66,35 @@ public sealed class TransportRegistry
     /// </summary>
     public void Rebuild(IReadOnlyList<LoadedPlugin> plugins)
     {
-        _http = Pick(plugins, TransportKind.Http, p => p.Http);
-        WireDecorators(plugins);
-
-        _webSocketClient = Pick(plugins, TransportKind.WebSocketClient, p => p.WebSocketClient);
-        _webSocketServer = Pick(plugins, TransportKind.WebSocketServer, p => p.WebSocketServer);
-        foreach (var (kind, pinned) in _pinned)
+        var providers = new Dictionary<TransportKind, Served>();
+        foreach (var kind in TransportKind.All)
         {
-            Apply(kind, pinned.Key, pinned.Value);
-        }
-    }
-
-    // The serving recorder (or other decorator) forwards to the next plugin that serves HTTP; every
-    // other decorator lets go of its inner transport, so it never pins an unloaded plugin.
-    private void WireDecorators(IReadOnlyList<LoadedPlugin> plugins)
-    {
-        foreach (var plugin in plugins)
-        {
-            if (plugin.Http is not IHttpTransportDecorator decorator)
+            var chosen = Pick(plugins, kind);
+            var serving = chosen?.Export(kind);
+            kind.Wire(plugins, serving);
+            if (_pinned.TryGetValue(kind, out var pinned))
             {
-                continue;
+                providers[kind] = new(pinned.Key, kind.Provide(pinned.Key, pinned.Value));
             }
-
-            var serving = ReferenceEquals(plugin.Http, _http?.Transport);
-            var inner = serving ? plugins.FirstOrDefault(p => p.Http is not null && p != plugin)?.Http : null;
-            decorator.SetInner(inner);
+            else if (chosen is not null)
+            {
+                providers[kind] = new(chosen.Name, kind.Provide(chosen.Name, serving!));
+            }
         }
+
+        _providers = providers;
     }
 
-    private void Apply(TransportKind kind, string name, object transport)
-    {
-        switch (kind)
-        {
-            case TransportKind.Http:
-                _http = new(name, (IHttpTransport)transport);
-                break;
-            case TransportKind.WebSocketClient:
-                _webSocketClient = new(name, (IWebSocketClientTransport)transport);
-                break;
-            default:
-                _webSocketServer = new(name, (IWebSocketServerTransport)transport);
-                break;
-        }
-    }
-
-    private TransportProvider<T>? Pick<T>(IReadOnlyList<LoadedPlugin> plugins, TransportKind kind, Func<LoadedPlugin, T?> get)
-        where T : class
+    private LoadedPlugin? Pick(IReadOnlyList<LoadedPlugin> plugins, TransportKind kind)
     {
         LoadedPlugin? chosen = null;
         if (_preferred.TryGetValue(kind, out var name))
         {
-            chosen = plugins.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) && get(p) is not null);
+            chosen = plugins.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) && p.Export(kind) is not null);
         }
 
-        chosen ??= plugins.FirstOrDefault(p => get(p) is not null);
-        return chosen is null ? null : new TransportProvider<T>(chosen.Name, get(chosen)!);
+        return chosen ?? plugins.FirstOrDefault(p => p.Export(kind) is not null);
     }
+
+    private sealed record Served(string PluginName, object Provider);
 }

@@ -197,6 +197,47 @@ public class CommandLineTests
         Assert.NotEmpty(stderr.Trim());
     }
 
+    [Theory]
+    [InlineData("--timeout abc", "--timeout 'abc' is not a number")]
+    [InlineData("--timeout=abc", "--timeout 'abc' is not a number")]
+    [InlineData("--fps 5x", "--fps '5x' is not a number")]
+    [InlineData("--timeout", "--timeout needs a value")]
+    [InlineData("--timeout NaN", "--timeout 'NaN' is not a number")]
+    [InlineData("--timeout 1e400", "--timeout '1e400' is not a number")]
+    [InlineData("--timeout Infinity", "--timeout 'Infinity' is not a number")]
+    [InlineData("--fps NaN", "--fps 'NaN' is not a number")]
+    [InlineData("--timeout 1,5", "--timeout '1,5' is not a number")]
+    [InlineData("--timeout 0", "--timeout 0 is out of range: give a number of seconds above 0")]
+    [InlineData("--fps 0", "--fps 0 is out of range: give frames per second above 0 and at most 1000")]
+    [InlineData("--fps 1001", "--fps 1001 is out of range: give frames per second above 0 and at most 1000")]
+    [InlineData("--bogus", "unknown option '--bogus'")]
+    public async Task Run_BadOptionValue_ExitsTwoWithOneClearLine(string options, string expected)
+    {
+        var script = LuaScripts.Write("print('should not run') script.unload()");
+
+        var (code, stdout, stderr) = await RunAsync($"run \"{script}\" {options}");
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line);
+    }
+
+    [Fact]
+    public async Task Help_RunAndRoot_ListEveryOption()
+    {
+        var (runCode, runHelp, _) = await RunAsync("run --help");
+        var (rootCode, rootHelp, _) = await RunAsync("--help");
+
+        Assert.Equal(0, runCode);
+        Assert.Equal(0, rootCode);
+        foreach (var option in new[] { "--timeout SECONDS", "--fps N", "--download-dir DIR", "--plugins FILE", "--watch", "--no-console" })
+        {
+            Assert.Contains(option, runHelp);
+            Assert.Contains(option, rootHelp);
+        }
+    }
+
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string arguments)
     {
         using var process = Start(arguments);

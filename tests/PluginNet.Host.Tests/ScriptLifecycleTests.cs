@@ -129,6 +129,20 @@ public class ScriptLifecycleTests
     }
 
     [Fact]
+    public async Task JsonDecode_ByteOrderMark_Skipped()
+    {
+        var runner = await EngineRunner.StartAsync([LuaScripts.Write("""
+            print(json.decode('\239\187\191{"a": 1}').a)
+            print(select(2, pcall(json.decode, '\239\187\191{"a" 1}')))
+            script.unload()
+            """)]);
+        await runner.WaitForExitAsync();
+
+        Assert.Equal("1", runner.Output.Prints[0]);
+        Assert.EndsWith("json.decode: invalid JSON at line 1, byte 9", runner.Output.Prints[1]); // counted from the file's first byte
+    }
+
+    [Fact]
     public async Task JsonEncode_ObjectKeys_WrittenInSortedOrderOnEveryRun()
     {
         // Lua's table order differs from one state to the next; the encoded text must not.

@@ -102,6 +102,20 @@ public sealed class PluginNetProcess : IAsyncDisposable
     public Task<(string Line, int Index)> WaitForLineFromAsync(int from, Func<string, bool> match, TimeSpan? timeout = null) =>
         _stdout.WaitForAsync(from, match, timeout ?? DefaultWait);
 
+    /// <summary>
+    /// The first standard-error (log) line at or after line number <paramref name="from"/> (0-based)
+    /// that <paramref name="match"/> accepts, with its line number (bounded: 30 s unless told).
+    /// </summary>
+    public Task<(string Line, int Index)> WaitForLogFromAsync(int from, Func<string, bool> match, TimeSpan? timeout = null) =>
+        _stderr.WaitForAsync(from, match, timeout ?? DefaultWait);
+
+    /// <summary>Writes one line to the control console (start with <c>console: true</c>).</summary>
+    public async Task SendAsync(string line)
+    {
+        await Process.StandardInput.WriteLineAsync(line);
+        await Process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Sends a signal (e.g. <c>TERM</c>) to this process only, by its id.</summary>
     public async Task SignalAsync(string signal)
     {

@@ -110,6 +110,13 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
         ["json.decode invalid"] = new(Setup.Plugins, "json.decode('{oops}')",
             "json.decode: invalid JSON at line 1, byte 2"),
 
+        ["json.encode key clash"] = new(Setup.Plugins, "json.encode({ [1] = 'int', ['1'] = 'str' })",
+            "json.encode: cannot encode a table with both the number key 1 and the string key \"1\": both become the JSON name \"1\" and one value would be lost (keep one of them)"),
+        ["json.decode not UTF-8"] = new(Setup.Plugins, "json.decode('[\"ab\\255\"]')",
+            "json.decode: invalid JSON at line 1, byte 5 (text that is not valid UTF-8)"),
+        ["json.decode lone surrogate"] = new(Setup.Plugins, """json.decode('{\n "k": "\\ud800"}')""",
+            "json.decode: invalid JSON at line 2, byte 7 (a string with an escaped half of a surrogate pair (such as \\ud800 alone), which is not a character)"),
+
         // Errors inside a callback are logged with the script's name; the script goes on.
         ["runaway callback"] = new(Setup.Plugins, """
             local frames = 0

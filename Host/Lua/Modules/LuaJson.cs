@@ -37,24 +37,39 @@ internal static class LuaJson
         return 1;
     }
 
-    /// <summary>Raw function: JSON string → (true, value), or (false, message).</summary>
+    /// <summary>Raw function: JSON string → (true, value), or (false, message). A UTF-8 byte-order mark is skipped.</summary>
     public static int Decode(LuaState state)
     {
         var bytes = state.ToBytes(1) ?? [];
+        var skipped = bytes.AsSpan().StartsWith(ByteOrderMark) ? ByteOrderMark.Length : 0;
+        var json = bytes.AsMemory(skipped);
         try
         {
-            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
             state.PushBoolean(true);
             PushElement(state, document.RootElement);
             return 2;
         }
         catch (JsonException ex)
         {
-            state.SetTop(1);
-            state.PushBoolean(false);
-            state.PushText($"invalid JSON at line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}");
-            return 2;
+            var line = (ex.LineNumber ?? 0) + 1;
+            return DecodeFailed(state, JsonPosition.Format(line, (ex.BytePositionInLine ?? 0) + 1 + (line == 1 ? skipped : 0)));
         }
+        catch (InvalidOperationException) when (JsonPosition.FindInvalidString(json.Span, skipped) is { } where)
+        {
+            // A string that cannot become text: System.Text.Json notices only when it is read.
+            return DecodeFailed(state, where);
+        }
+    }
+
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    private static int DecodeFailed(LuaState state, string message)
+    {
+        state.SetTop(1);
+        state.PushBoolean(false);
+        state.PushText(message);
+        return 2;
     }
 
     private static string? WriteValue(LuaState state, int index, Utf8JsonWriter writer, int depth)
@@ -174,6 +189,12 @@ internal static class LuaJson
         }
 
         names.Sort(static (a, b) => a.Name.AsSpan().SequenceCompareTo(b.Name));
+        if (JsonKeyClash.Find(state, keys, names) is { } clash)
+        {
+            state.SetTop(keys - 1);
+            return clash;
+        }
+
         writer.WriteStartObject();
         foreach (var (name, slot) in names)
         {

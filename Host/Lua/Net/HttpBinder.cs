@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using KeraLua;
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
+using PluginNet.Host.Plugins;
 using LuaState = KeraLua.Lua;
 
 namespace PluginNet.Host.Lua.Net;
@@ -15,26 +16,23 @@ internal sealed class HttpBinder : IScriptModule
 {
     public void Install(ScriptRuntime script) => new Binding(script).Install();
 
-    private sealed class Binding(ScriptRuntime script)
+    private sealed class Binding(ScriptRuntime script) : TransportBinding<IHttpTransport>(script, TransportKind.Http)
     {
         private readonly Lock _gate = new();
         private readonly Queue<Action> _waiting = new();
         private readonly ConcurrentQueue<PendingStart> _starts = new();
         private int _draining;
-        private int _deliverRef;
         private long _nextId;
         private int _inFlight;
 
-        public void Install() =>
-            _deliverRef = script.InstallNetPart("http", new() { ["send"] = Send });
+        protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new() { ["send"] = Send };
 
         // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?) -> id | nil, err
         private int Send(LuaState state)
         {
-            var provider = script.Services.Transports.Http;
-            if (provider is null)
+            if (Current is not { } provider)
             {
-                return state.ReturnError("no plugin provides the http transport; enable one that serves http in plugins.json (the Http plugin does) or load it with the console's `plugin load NAME`, then call again");
+                return NoProvider(state);
             }
 
             var id = ++_nextId;
@@ -45,7 +43,7 @@ internal sealed class HttpBinder : IScriptModule
             {
                 // Refused before anything was sent: the callback still gets its answer, asynchronously.
                 var failure = HttpResult.Failure(refusal);
-                script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, failure));
+                Post(() => Deliver(id, failure));
             }
             else
             {
@@ -64,7 +62,7 @@ internal sealed class HttpBinder : IScriptModule
                 return null;
             }
 
-            var permissions = script.Services.Permissions().For(script.ScriptPath);
+            var permissions = Permissions;
             if (permissions.CheckHttp(uri) is { } denied)
             {
                 refusal = denied;
@@ -88,7 +86,7 @@ internal sealed class HttpBinder : IScriptModule
             var saveToFile = state.ToText(6);
             if (!string.IsNullOrEmpty(saveToFile))
             {
-                target = DownloadFolder.Resolve(script.Services.Options.DownloadDirectory, saveToFile, out var pathError);
+                target = DownloadFolder.Resolve(Script.Services.Options.DownloadDirectory, saveToFile, out var pathError);
                 if (target is null)
                 {
                     refusal = "refused: " + pathError;
@@ -98,7 +96,7 @@ internal sealed class HttpBinder : IScriptModule
 
             var timeout = state.ToOptionalNumber(7) is { } seconds
                 ? TimeSpan.FromSeconds(seconds)
-                : script.Services.Options.DefaultHttpTimeout;
+                : Script.Services.Options.DefaultHttpTimeout;
             refusal = string.Empty;
             return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target)
             {
@@ -143,7 +141,7 @@ internal sealed class HttpBinder : IScriptModule
             var cancel = new CancellationTokenSource();
             var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var started = DateTimeOffset.UtcNow;
-            var entry = script.Scope.Ledger.Add(
+            var entry = Track(
                 ResourceKind.PendingRequest,
                 pluginName,
                 () => $"{spec.Method} {spec.Url}",
@@ -152,7 +150,7 @@ internal sealed class HttpBinder : IScriptModule
                     if (reason == ReleaseReason.ScriptUnloaded)
                     {
                         // Not cancelled: a script's last request still goes out; its response is dropped.
-                        script.Services.LastRequests.Adopt(pluginName, cancel, finished.Task);
+                        Script.Services.LastRequests.Adopt(pluginName, cancel, finished.Task);
                         return;
                     }
 
@@ -160,7 +158,7 @@ internal sealed class HttpBinder : IScriptModule
                     if (reason == ReleaseReason.PluginUnloaded)
                     {
                         var failure = HttpResult.Failure($"the http transport (plugin '{pluginName}') was unloaded before the response arrived");
-                        script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, failure));
+                        Post(() => Deliver(id, failure));
                     }
                 });
             // The transport runs on the thread pool, not inside the script's call: building and
@@ -178,7 +176,7 @@ internal sealed class HttpBinder : IScriptModule
 
             lock (_gate)
             {
-                if (_inFlight >= script.Services.Options.MaxConcurrentRequestsPerScript)
+                if (_inFlight >= Script.Services.Options.MaxConcurrentRequestsPerScript)
                 {
                     _waiting.Enqueue(Begin); // sent, in order, when an earlier request finishes
                     return;
@@ -253,9 +251,9 @@ internal sealed class HttpBinder : IScriptModule
                 finished.TrySetResult();
             }
 
-            if (script.Scope.Ledger.Remove(entry))
+            if (Untrack(entry))
             {
-                script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, result));
+                Post(() => Deliver(id, result));
             }
         }
 
@@ -264,20 +262,17 @@ internal sealed class HttpBinder : IScriptModule
 
         private void Deliver(long id, HttpResult result)
         {
-            if (script.IsDisposed)
+            if (!BeginDelivery(out var state, out var top))
             {
                 return;
             }
 
-            var state = script.State;
-            var top = state.GetTop();
-            script.PushRef(_deliverRef);
             state.PushInteger(id);
             state.PushInteger(result.Status);
             state.PushBuffer(result.Body);
             state.PushText(result.Error);
             state.PushBoolean(result.Ok);
-            script.CallProtected(5, top, "net.http callback");
+            EndDelivery(5, top);
         }
     }
 }

@@ -1,7 +1,13 @@
+using PluginNet.Host.Plugins;
+
 namespace PluginNet.Host.Lua.Net;
 
 /// <summary>The <c>net</c> table itself; its parts (net.http, net.ws, net.ws_server) install after it.</summary>
 internal sealed class NetModule : IScriptModule
 {
-    public void Install(ScriptRuntime script) => script.RunGlue("net", 0, 0);
+    public void Install(ScriptRuntime script)
+    {
+        script.State.PushText(TransportKind.KeyList("and"));
+        script.RunGlue("net", 1, 0);
+    }
 }

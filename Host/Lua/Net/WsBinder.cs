@@ -1,5 +1,6 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
+using PluginNet.Host.Plugins;
 using LuaState = KeraLua.Lua;
 
 namespace PluginNet.Host.Lua.Net;
@@ -19,31 +20,29 @@ internal sealed class WsBinder : IScriptModule
 
     public void Install(ScriptRuntime script) => new Binding(script).Install();
 
-    private sealed class Binding(ScriptRuntime script)
+    private sealed class Binding(ScriptRuntime script) : TransportBinding<IWebSocketClientTransport>(script, TransportKind.WebSocketClient)
     {
         // Menu thread only. A connection leaves when its close has been delivered to the script.
         private readonly Dictionary<long, Connection> _connections = [];
-        private int _deliverRef;
         private long _nextId;
 
-        private ScriptRuntime Script => script;
+        protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new()
+        {
+            ["connect"] = Connect,
+            ["send"] = Send,
+            ["close"] = Close,
+            ["is_open"] = IsOpen,
+        };
 
-        public void Install() =>
-            _deliverRef = script.InstallNetPart("ws", new()
-            {
-                ["connect"] = Connect,
-                ["send"] = Send,
-                ["close"] = Close,
-                ["is_open"] = IsOpen,
-            }, WebSocketLimits.MaxMessageBytes);
+        protected override long[] GlueArguments() => [WebSocketLimits.MaxMessageBytes];
 
         // raw.connect(url) -> id: a connection that cannot be made reports on_error + on_close. Only a
         // missing transport fails here (nil, err), like net.http, so the script hears it at the call.
         private int Connect(LuaState state)
         {
-            if (script.Services.Transports.WebSocketClient is null)
+            if (Current is null)
             {
-                return state.ReturnError("no plugin provides the ws transport; enable one that serves ws in plugins.json (the WsClient plugin does) or load it with the console's `plugin load NAME`, then call again");
+                return NoProvider(state);
             }
 
             var id = ++_nextId;
@@ -80,27 +79,19 @@ internal sealed class WsBinder : IScriptModule
         private Connection? Find(LuaState state) =>
             state.ToIntegerX(1) is { } id && _connections.TryGetValue(id, out var connection) ? connection : null;
 
-        private void Post(Action work) => script.Services.Dispatcher.Post(script.Scope, work);
-
-        private void Post(Action<object?, object?> work, object first, object second) =>
-            script.Services.Dispatcher.Post(script.Scope, work, first, second);
-
         // deliver(id, "message", msg): the hot path, with nothing allocated between the transport's
         // array and the Lua string (the kind's bytes are cached; no closure).
         private void DeliverMessage(long id, byte[] payload)
         {
-            if (script.IsDisposed)
+            if (!BeginDelivery(out var state, out var top))
             {
                 return;
             }
 
-            var state = script.State;
-            var top = state.GetTop();
-            script.PushRef(_deliverRef);
             state.PushInteger(id);
             state.PushBuffer(MessageKind);
             state.PushBuffer(payload);
-            script.CallProtected(3, top, "net.ws callback");
+            EndDelivery(3, top);
         }
 
         // deliver(id, "open") | (id, "message", msg) | (id, "error", err) | (id, "close", code, reason)
@@ -116,18 +107,15 @@ internal sealed class WsBinder : IScriptModule
                 opened.Opened = true;
             }
 
-            if (script.IsDisposed)
+            if (!BeginDelivery(out var state, out var top))
             {
                 return;
             }
 
-            var state = script.State;
-            var top = state.GetTop();
-            script.PushRef(_deliverRef);
             state.PushInteger(id);
             state.PushText(kind);
             pushArguments?.Invoke(state);
-            script.CallProtected(2 + argumentCount, top, "net.ws callback");
+            EndDelivery(2 + argumentCount, top);
         }
 
         /// <summary>One script connection: its transport connection, its ledger entry, and the events it posts.</summary>
@@ -145,7 +133,7 @@ internal sealed class WsBinder : IScriptModule
 
             public void Start()
             {
-                var provider = binding.Script.Services.Transports.WebSocketClient;
+                var provider = binding.Current;
                 if (provider is null)
                 {
                     Fail("no plugin provides the ws transport; enable one that serves ws in plugins.json (the WsClient plugin does) or load it with the console's `plugin load NAME`, then connect again");
@@ -153,15 +141,14 @@ internal sealed class WsBinder : IScriptModule
                 }
 
                 if (Uri.TryCreate(url, UriKind.Absolute, out var target)
-                    && binding.Script.Services.Permissions().For(binding.Script.ScriptPath).CheckWs(target) is { } denied)
+                    && TransportKind.WebSocketClient.Hosts.Check(binding.Permissions, target.Host) is { } denied)
                 {
                     Fail(denied); // like a refused connection: on_error, then on_close(1006)
                     return;
                 }
 
                 // In the ledger before the transport can report anything, so OnClose always finds it.
-                var ledger = binding.Script.Scope.Ledger;
-                _entry = ledger.Add(ResourceKind.Connection, provider.PluginName, Describe, ReleaseAsync);
+                _entry = binding.Track(ResourceKind.Connection, provider.PluginName, Describe, ReleaseAsync);
                 try
                 {
                     Transport = provider.Transport.Connect(
@@ -171,7 +158,7 @@ internal sealed class WsBinder : IScriptModule
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
-                    ledger.Remove(_entry);
+                    binding.Untrack(_entry);
                     Fail($"the ws transport (plugin '{provider.PluginName}') failed: {ex.GetType().Name}: {ex.Message}");
                 }
             }
@@ -194,10 +181,7 @@ internal sealed class WsBinder : IScriptModule
 
             public void OnClose(int code, string reason)
             {
-                if (_entry is { } entry)
-                {
-                    binding.Script.Scope.Ledger.Remove(entry);
-                }
+                binding.Untrack(_entry);
 
                 binding.Post(() => binding.Deliver(id, "close", s => Push(s, code, reason), 2));
             }

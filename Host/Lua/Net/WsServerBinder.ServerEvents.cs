@@ -16,7 +16,7 @@ internal sealed partial class WsServerBinder
                 binding.Post(slot.Id, Open, client, null, null, 0);
             }
 
-            public void OnMessage(long client, byte[] payload, bool isText) => binding.Post(slot.Id, Message, client, payload, null, 0);
+            public void OnMessage(long client, byte[] payload, bool isText) => binding.PostMessage(slot, client, payload);
 
             public void OnError(long client, string message) => binding.Post(slot.Id, Error, client, null, message, 0);
 

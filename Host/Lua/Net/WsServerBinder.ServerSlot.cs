@@ -8,8 +8,9 @@ internal sealed partial class WsServerBinder
 {
     private sealed partial class Binding
     {
-        private sealed class ServerSlot(long id)
+        private sealed class ServerSlot(Binding binding, long id)
         {
+            public readonly Binding Binding = binding;
             public readonly long Id = id;
 
             /// <summary>Clients whose on_open the script has had and whose on_close it has not (menu thread).</summary>

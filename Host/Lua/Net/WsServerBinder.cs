@@ -1,6 +1,7 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
+using PluginNet.Host.Plugins;
 using LuaState = KeraLua.Lua;
 
 namespace PluginNet.Host.Lua.Net;
@@ -26,7 +27,7 @@ internal sealed partial class WsServerBinder : IScriptModule
     public void Install(ScriptRuntime script) => new Binding(script).Install();
 
     // Its per-server state and event sink are in WsServerBinder.ServerSlot.cs and WsServerBinder.ServerEvents.cs.
-    private sealed partial class Binding(ScriptRuntime script)
+    private sealed partial class Binding(ScriptRuntime script) : TransportBinding<IWebSocketServerTransport>(script, TransportKind.WebSocketServer)
     {
         private const int Open = 0;
         private const int Message = 1;
@@ -35,27 +36,30 @@ internal sealed partial class WsServerBinder : IScriptModule
         private const int Forget = 4;
 
         private readonly Dictionary<long, ServerSlot> _servers = [];
-        private int _deliverRef;
+        private static readonly Action<object?, object?, long> DeliverMessage =
+            static (slot, payload, client) => ((ServerSlot)slot!).Binding.Deliver(((ServerSlot)slot!).Id, Message, client, (byte[])payload!, null, 0);
+
         private int _handleMetaRef;
         private long _lastId;
 
-        public void Install() =>
-            _deliverRef = script.InstallNetPart("ws_server", new()
-            {
-                ["set_handle_meta"] = SetHandleMeta,
-                ["listen"] = Listen,
-                ["send"] = Send,
-                ["broadcast"] = Broadcast,
-                ["disconnect"] = Disconnect,
-                ["close"] = CloseServer,
-                ["is_open"] = IsOpen,
-                ["client_count"] = ClientCount,
-            }, WebSocketLimits.MaxMessageBytes);
+        protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new()
+        {
+            ["set_handle_meta"] = SetHandleMeta,
+            ["listen"] = Listen,
+            ["send"] = Send,
+            ["broadcast"] = Broadcast,
+            ["disconnect"] = Disconnect,
+            ["close"] = CloseServer,
+            ["is_open"] = IsOpen,
+            ["client_count"] = ClientCount,
+        };
+
+        protected override long[] GlueArguments() => [WebSocketLimits.MaxMessageBytes];
 
         private int SetHandleMeta(LuaState state)
         {
             state.PushCopy(1);
-            _handleMetaRef = script.Ref();
+            _handleMetaRef = Script.Ref();
             return 0;
         }
 
@@ -63,24 +67,23 @@ internal sealed partial class WsServerBinder : IScriptModule
         private int Listen(LuaState state)
         {
             var port = (int)state.ToInteger(1);
-            var provider = script.Services.Transports.WebSocketServer;
-            if (provider is null)
+            if (Current is not { } provider)
             {
                 // Like net.http and net.ws: a missing transport is a Lua error at the call, not a nil.
-                return state.ReturnError("no plugin provides the ws_server transport; enable one that serves ws_server in plugins.json (the WsServer plugin does) or load it with the console's `plugin load NAME`, then call again");
+                return NoProvider(state);
             }
 
-            if (script.Services.Permissions().For(script.ScriptPath).CheckListen(port) is { } denied)
+            if (PermissionRule.Listen.Check(Permissions, port) is { } denied)
             {
                 return Refuse(state, port, denied);
             }
 
             var id = ++_lastId;
-            var slot = new ServerSlot(id);
+            var slot = new ServerSlot(this, id);
             var request = new WebSocketListenRequest(
                 port,
                 WebSocketLimits.MaxMessageBytes,
-                script.Services.AllowedOrigins(),
+                Script.Services.AllowedOrigins(),
                 WebSocketLimits.HandshakeTimeout,
                 MaxQueuedBytesPerClient);
             try
@@ -99,7 +102,7 @@ internal sealed partial class WsServerBinder : IScriptModule
 
             var server = slot.Server;
             slot.Port = server.Port;
-            slot.Entry = script.Scope.Ledger.Add(
+            slot.Entry = Track(
                 ResourceKind.Server,
                 provider.PluginName,
                 () => $"ws_server 127.0.0.1:{slot.Port}, {slot.Server?.ClientCount ?? 0} clients",
@@ -107,7 +110,7 @@ internal sealed partial class WsServerBinder : IScriptModule
             _servers.Add(id, slot);
 
             state.NewUserData(0);
-            script.PushRef(_handleMetaRef);
+            Script.PushRef(_handleMetaRef);
             state.SetMetaTable(-2);
             state.PushInteger(id);
             state.PushInteger(slot.Port);
@@ -117,7 +120,7 @@ internal sealed partial class WsServerBinder : IScriptModule
         private int Refuse(LuaState state, int port, string reason)
         {
             var message = $"net.ws_server:listen({port}) failed: {reason}";
-            script.Services.Output.Log(LogLevel.Warn, script.Scope.Name, message);
+            Script.Services.Output.Log(LogLevel.Warn, Script.Scope.Name, message);
             state.PushNil();
             state.PushNil();
             state.PushText(message);
@@ -171,10 +174,7 @@ internal sealed partial class WsServerBinder : IScriptModule
         {
             if (_servers.TryGetValue(state.ToInteger(1), out var slot))
             {
-                if (slot.Entry is { } entry)
-                {
-                    script.Scope.Ledger.Remove(entry);
-                }
+                Untrack(slot.Entry);
 
                 var closing = CloseAsync(slot);
 
@@ -184,13 +184,13 @@ internal sealed partial class WsServerBinder : IScriptModule
                 {
                     if (!closing.Wait(CloseWait))
                     {
-                        script.Services.Output.Log(
-                            LogLevel.Warn, script.Scope.Name, $"srv:close(): server {slot.Id} still closing after {CloseWait.TotalSeconds:0} s; finishing in the background");
+                        Script.Services.Output.Log(
+                            LogLevel.Warn, Script.Scope.Name, $"srv:close(): server {slot.Id} still closing after {CloseWait.TotalSeconds:0} s; finishing in the background");
                     }
                 }
                 catch (AggregateException ex)
                 {
-                    script.Services.Output.Log(LogLevel.Error, script.Scope.Name, $"srv:close(): {ex.InnerException?.Message ?? ex.Message}");
+                    Script.Services.Output.Log(LogLevel.Error, Script.Scope.Name, $"srv:close(): {ex.InnerException?.Message ?? ex.Message}");
                 }
             }
 
@@ -241,11 +241,14 @@ internal sealed partial class WsServerBinder : IScriptModule
         }
 
         private void Post(long id, int what, long client, byte[]? payload, string? text, int code) =>
-            script.Services.Dispatcher.Post(script.Scope, () => Deliver(id, what, client, payload, text, code));
+            Post(() => Deliver(id, what, client, payload, text, code));
+
+        // The hot path: a message posts the slot, the payload and the client id; no closure.
+        private void PostMessage(ServerSlot slot, long client, byte[] payload) => Post(DeliverMessage, slot, payload, client);
 
         private void Deliver(long id, int what, long client, byte[]? payload, string? text, int code)
         {
-            if (script.IsDisposed)
+            if (!BeginDelivery(out var state, out var top))
             {
                 return;
             }
@@ -264,9 +267,6 @@ internal sealed partial class WsServerBinder : IScriptModule
                 closed.Opened.Remove(client);
             }
 
-            var state = script.State;
-            var top = state.GetTop();
-            script.PushRef(_deliverRef);
             state.PushInteger(id);
             state.PushInteger(what);
             state.PushInteger(client);
@@ -288,7 +288,7 @@ internal sealed partial class WsServerBinder : IScriptModule
                     break;
             }
 
-            script.CallProtected(count, top, "net.ws_server callback");
+            EndDelivery(count, top);
         }
     }
 }

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace PluginNet.Host.Plugins;
+
+/// <summary>
+/// One list of the <c>permissions</c> section of <c>plugins.json</c> (such as <c>"http": ["api.example.com"]</c>):
+/// how it is read and what it allows. Each transport names its rule in its <see cref="TransportKind"/>.
+/// </summary>
+public abstract class PermissionRule
+{
+    private protected PermissionRule(string field) => Field = field;
+
+    /// <summary>The <c>listen</c> list: ports a script may listen on or bind.</summary>
+    public static PortListRule Listen { get; } = new("listen");
+
+    /// <summary>The field's name in a script's rules, e.g. <c>http</c>.</summary>
+    public string Field { get; }
+
+    /// <summary>An example value for messages, e.g. <c>["api.example.com"]</c>.</summary>
+    public abstract string Example { get; }
+
+    /// <summary>Reads the JSON list; null with a problem (worded for plugins.json) when it is malformed.</summary>
+    internal abstract IReadOnlyList<string>? Read(JsonElement list, out string problem);
+
+    private protected static string Describe(IReadOnlyList<string> allowed) => allowed.Count == 0 ? "nothing" : string.Join(", ", allowed);
+}
+
+/// <summary>A list of host patterns: <c>*</c>, <c>api.example.com</c> or <c>*.example.com</c>.</summary>
+/// <param name="field">The list's name in plugins.json.</param>
+/// <param name="api">The Lua table it limits, e.g. <c>net.http</c>.</param>
+public sealed class HostListRule(string field, string api) : PermissionRule(field)
+{
+    /// <inheritdoc />
+    public override string Example => "[\"api.example.com\", \"*.example.com\"]";
+
+    /// <summary>Null when <paramref name="host"/> is allowed; otherwise the refusal, worded for the script.</summary>
+    /// <param name="permissions">The script's rules.</param>
+    /// <param name="host">The host the script wants to reach.</param>
+    /// <param name="allowedWhenUnlisted">Whether a script with no such list may reach any host.</param>
+    public string? Check(ScriptPermissions permissions, string host, bool allowedWhenUnlisted = true)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        var patterns = permissions.List(Field);
+        if (patterns is null)
+        {
+            return allowedWhenUnlisted
+                ? null
+                : $"refused by a permission: {api} may not reach '{host}' (only loopback addresses unless plugins.json permissions list it); add the host to the \"{Field}\" list there to allow it";
+        }
+
+        return patterns.Any(p => Matches(p, host))
+            ? null
+            : $"refused by a permission: {api} may not reach '{host}' (plugins.json permissions allow {Describe(patterns)}); add the host to the \"{Field}\" list there to allow it";
+    }
+
+    internal override IReadOnlyList<string>? Read(JsonElement list, out string problem)
+    {
+        problem = $"must be an array of host names such as {Example} ([] denies all)";
+        return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(h => h.ValueKind == JsonValueKind.String)
+            ? [.. list.EnumerateArray().Select(h => h.GetString()!)]
+            : null;
+    }
+
+    private static bool Matches(string pattern, string host) =>
+        pattern == "*"
+        || string.Equals(pattern, host, StringComparison.OrdinalIgnoreCase)
+        || (pattern.StartsWith("*.", StringComparison.Ordinal) && host.EndsWith(pattern[1..], StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>A list of ports (1-65535).</summary>
+/// <param name="field">The list's name in plugins.json.</param>
+public sealed class PortListRule(string field) : PermissionRule(field)
+{
+    /// <inheritdoc />
+    public override string Example => "[8080]";
+
+    /// <summary>Null when the script may use <paramref name="port"/>; otherwise the refusal.</summary>
+    public string? Check(ScriptPermissions permissions, int port)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        var ports = permissions.List(Field);
+        var text = port.ToString(CultureInfo.InvariantCulture);
+        return ports is null || ports.Contains(text)
+            ? null
+            : $"refused by a permission: this script may not listen on port {port} (plugins.json permissions allow {Describe(ports)}); listen on an allowed port, or add {port} to the \"{Field}\" list there";
+    }
+
+    internal override IReadOnlyList<string>? Read(JsonElement list, out string problem)
+    {
+        problem = $"must be an array of ports (1-65535) such as {Example} ([] denies all)";
+        return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(p => p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) && n is >= 1 and <= 65535)
+            ? [.. list.EnumerateArray().Select(p => p.GetInt32().ToString(CultureInfo.InvariantCulture))]
+            : null;
+    }
+}
