@@ -23,7 +23,7 @@ public sealed partial class PluginNetEngine
             return PluginReloadOutcome.FilesIncomplete;
         }
 
-        var fresh = PluginManager.LoadSeparately(entry, out var problem);
+        var fresh = Plugins.LoadSeparately(entry, out var problem);
         if (fresh is null)
         {
             Options.Output.Log(LogLevel.Error, null, $"plugin '{entry.Name}' not {(old is null ? "loaded" : "reloaded")} ({entry.AssemblyPath}): {problem}{keeping}");
@@ -32,7 +32,7 @@ public sealed partial class PluginNetEngine
 
         Plugins.Replace(old, fresh);
         Transports.Rebuild(Plugins.Plugins);
-        var serves = string.Join(", ", fresh.Serves().Select(k => k.Key()));
+        var serves = string.Join(", ", fresh.Serves().Select(k => k.Key));
         if (old is null)
         {
             Options.Output.Log(LogLevel.Info, null, $"plugin '{entry.Name}' loaded (serves {serves})");

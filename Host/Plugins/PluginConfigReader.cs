@@ -133,7 +133,7 @@ internal sealed class PluginConfigReader(string filePath)
             if (!plugin.Enabled)
             {
                 // Another plugin would serve the transport instead: live traffic where the user expects, say, a replay.
-                throw Fail(at, $"plugin \"{plugin.Name}\" is disabled (\"enabled\": false in plugins[{plugins.IndexOf(plugin)}]), so it cannot serve {kind.Key()}; enable it, or name an enabled plugin");
+                throw Fail(at, $"plugin \"{plugin.Name}\" is disabled (\"enabled\": false in plugins[{plugins.IndexOf(plugin)}]), so it cannot serve {kind.Key}; enable it, or name an enabled plugin");
             }
 
             chosen[kind] = plugin.Name;

@@ -53,7 +53,7 @@ public sealed class PluginManager
     /// Loads a new copy of <paramref name="entry"/> beside whatever version is loaded now, without
     /// listing it; <see cref="Replace"/> then swaps it in. Returns null with the reason when it cannot be loaded.
     /// </summary>
-    internal static LoadedPlugin? LoadSeparately(PluginEntry entry, out string problem) => TryLoad(entry, out problem);
+    internal LoadedPlugin? LoadSeparately(PluginEntry entry, out string problem) => TryLoad(entry, out problem);
 
     /// <summary>Puts <paramref name="fresh"/> in the place (and load order) of <paramref name="old"/>, which is no longer listed (or at the end).</summary>
     internal void Replace(LoadedPlugin? old, LoadedPlugin fresh)
