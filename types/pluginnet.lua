@@ -68,14 +68,15 @@
 ---@field port integer The port it listens on: the one asked for, or the free one picked for port 0 (read-only).
 local WsServer = {} -- luacheck: ignore 241 (only LuaLS reads this class table)
 
----Sends a text message to one client. False when that client is not connected (any more).
----Raises an error for a message over 64 MB.
+---Sends a text message to one client. False when that client's `on_open` has not run yet, its
+---`on_close` has, or it is no longer connected. Raises an error for a message over 64 MB.
 ---@param client integer
 ---@param msg string
 ---@return boolean sent
 function WsServer:send(client, msg) end
 
----Sends a text message to every connected client whose on_open has run. Raises an error for a message over 64 MB.
+---Sends a text message to every client `client_count()` counts (its on_open has run, its on_close
+---has not). Raises an error for a message over 64 MB.
 ---@param msg string
 function WsServer:broadcast(msg) end
 
@@ -83,7 +84,7 @@ function WsServer:broadcast(msg) end
 ---@param client integer
 ---@param code? integer Close code: 1000 (default), 1001-1003, 1007-1014 or 3000-4999.
 ---@param reason? string Default "".
----@return boolean closing False when that client is not connected.
+---@return boolean closing False when that client's `on_open` has not run yet, its `on_close` has, or it is gone.
 function WsServer:disconnect(client, code, reason) end
 
 ---Stops the server: every client gets `on_close` with 1001, and the port is free when it returns.
@@ -94,7 +95,8 @@ function WsServer:close() end
 ---@return boolean
 function WsServer:is_open() end
 
----How many clients are connected now.
+---How many clients the script has: those whose `on_open` has run and whose `on_close` has not.
+---Each of them gets the next `broadcast`; `send` and `disconnect` accept exactly these.
 ---@return integer
 function WsServer:client_count() end
 
