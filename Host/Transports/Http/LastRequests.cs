@@ -1,4 +1,4 @@
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// HTTP requests that were still pending when their script unloaded: a script's last words (a
