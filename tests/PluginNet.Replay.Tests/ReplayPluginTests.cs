@@ -85,24 +85,21 @@ public class ReplayPluginTests
     [InlineData("mode", "playback", "setting 'mode' must be \"replay\" or \"record\", not \"playback\"")]
     [InlineData("cassette", "tapes", "unknown setting 'cassette' (known: mode, cassettes)")]
     [InlineData("cassettes", "", "setting 'cassettes' must name a folder (relative to plugins.json), not an empty string")]
-    public async Task Configure_InvalidSetting_PluginNotLoadedWithClearLog(string key, string value, string problem)
+    public async Task Configure_InvalidSetting_PluginNotLoadedWithClearLogAndTheChoiceRefused(string key, string value, string problem)
     {
         var setup = new ReplaySetup();
         var config = setup.Config("replay", settings: new() { [key] = value });
+        var output = new RecordingOutput();
+        await using var engine = new PluginNetEngine(new EngineOptions { Output = output });
 
-        // http is asked of Replay; it is not loaded, so the real Http plugin serves the script.
-        var runner = await EngineRunner.StartAsync(
-            [LuaScripts.Write("""net.http:get("http://127.0.0.1:1/", function(r) print(r.error) script.unload() end)""")],
-            pluginsJson: config);
-        await using (runner)
-        {
-            await runner.WaitForExitAsync();
-        }
+        // http is asked of Replay and Replay does not load: the real Http plugin must not serve instead.
+        var refused = Assert.Throws<PluginConfigException>(() => engine.LoadPlugins(PluginConfig.Load(config)));
 
-        var log = Assert.Single(runner.Output.Logs, l => l.Level == LogLevel.Error);
+        Assert.Equal("transports.http", refused.Field);
+        Assert.Contains("plugin \"Replay\" did not load", refused.Message, StringComparison.Ordinal);
+        var log = Assert.Single(output.Logs, l => l.Level == LogLevel.Error);
         Assert.StartsWith($"plugin 'Replay' not loaded ({ReplaySetup.PluginPath("Replay")}): ArgumentException: ", log.Message, StringComparison.Ordinal);
         Assert.EndsWith(problem, log.Message, StringComparison.Ordinal);
-        Assert.Equal(["connection refused by 127.0.0.1:1; is the server running, and is the port right?"], runner.Output.Prints);
     }
 
     [Fact]
