@@ -18,13 +18,14 @@
 ---@field body string The response body, byte-exact; also set for a non-2xx status. "" with `save_to_file`.
 ---@field error string "" when `ok`; otherwise why not, e.g. "HTTP 404 Not Found" or "timed out after 3 s ...".
 
----Optional settings of a request: the options form of `get` and `post`, and `request`.
+---Optional settings of a request: the options form of `get` and `post`, and `request`. Any other key
+---raises an error naming the nearest valid one (`timout` → `timeout`).
 ---@class pluginnet.HttpOptions
 ---@field headers? table<string, string> Request headers, name → value, sent exactly as given; a name here replaces the host's default (`User-Agent`, `Accept`) and `content_type`.
 ---@field body? string The request body, sent byte-exact (may be empty for GET).
----@field content_type? string Becomes the `Content-Type` header (a `Content-Type` in `headers` wins over it).
+---@field content_type? string Becomes the `Content-Type` header, sent as given; "" sends none (a `Content-Type` in `headers` wins over it).
 ---@field save_to_file? string Stream the response body to this file instead of `resp.body` (large downloads). Relative paths resolve under the host's download folder; a path outside it is refused.
----@field timeout? number Seconds before the request gives up (more than 0). Default 10.
+---@field timeout? number Seconds before the request gives up (more than 0). Default 10. `math.huge` (or anything over 49 days) means no timeout.
 
 ---Called once with the outcome of a request, on the menu thread.
 ---@alias pluginnet.HttpCallback fun(resp: pluginnet.HttpResponse)
@@ -44,23 +45,23 @@
 -- net.ws
 ------------------------------------------------------------------------------------------------------
 
----Callbacks of one WebSocket client connection; every field is optional.
+---Callbacks of one WebSocket client connection; every field is optional, any other key raises an error.
 ---@class pluginnet.WsCallbacks
 ---@field on_open? fun(id: integer) The handshake is done; `net.ws:send` works from here on.
 ---@field on_message? fun(id: integer, msg: string) A text or binary message arrived (byte-exact).
 ---@field on_error? fun(id: integer, err: string) Something failed; `on_close` follows.
----@field on_close? fun(id: integer, code: integer, reason: string) The connection ended (exactly once; 1006 when it was never made).
+---@field on_close? fun(id: integer, code: integer, reason: string) The connection ended (exactly once; 1006 when it was never made, 1005 when the close frame had no code).
 
 ------------------------------------------------------------------------------------------------------
 -- net.ws_server
 ------------------------------------------------------------------------------------------------------
 
----Callbacks of a loopback WebSocket server; every field is optional. `client` is an integer id.
+---Callbacks of a loopback WebSocket server; every field is optional, any other key raises an error. `client` is an integer id.
 ---@class pluginnet.WsServerCallbacks
 ---@field on_open? fun(client: integer) A client finished its handshake.
 ---@field on_message? fun(client: integer, msg: string) A text or binary message arrived (byte-exact).
 ---@field on_error? fun(client: integer, err: string) Something failed on that client's connection.
----@field on_close? fun(client: integer, code: integer, reason: string) The client left (either side closed it).
+---@field on_close? fun(client: integer, code: integer, reason: string) The client left (either side closed it; 1005 when its close frame had no code).
 
 ---A WebSocket server listening on 127.0.0.1, returned by `net.ws_server:listen`. Its fields are read-only.
 ---@class WsServer
@@ -69,13 +70,13 @@
 local WsServer = {} -- luacheck: ignore 241 (only LuaLS reads this class table)
 
 ---Sends a text message to one client. False when that client is not connected (any more).
----Raises an error for a message over 64 MB.
+---Raises an error for a message over 64 MB or one that is not UTF-8 text.
 ---@param client integer
 ---@param msg string
 ---@return boolean sent
 function WsServer:send(client, msg) end
 
----Sends a text message to every connected client whose on_open has run. Raises an error for a message over 64 MB.
+---Sends a text message to every connected client whose on_open has run. Raises an error for a message over 64 MB or one that is not UTF-8 text.
 ---@param msg string
 function WsServer:broadcast(msg) end
 
@@ -116,7 +117,7 @@ net.http = {}
 ---net.http:get("https://example.com", function(resp) print(resp.status) end, 3)
 ---net.http:get(url, { headers = { Authorization = "Bearer " .. token } }, function(resp) end)
 ---```
----@param url string Absolute http:// or https:// URL.
+---@param url string Absolute http:// or https:// URL (`user:password@` is sent as Basic authorization).
 ---@param callback pluginnet.HttpCallback
 ---@param timeout? number Seconds, default 10.
 ---@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions, callback: pluginnet.HttpCallback)
@@ -128,7 +129,7 @@ function net.http:get(url, callback, timeout) end
 ---net.http:post(url, json.encode({ event = "hello" }), "application/json", function(resp) end, 5)
 ---net.http:post(url, { body = "...", content_type = "text/plain", headers = {...} }, function(resp) end)
 ---```
----@param url string Absolute http:// or https:// URL.
+---@param url string Absolute http:// or https:// URL (`user:password@` is sent as Basic authorization).
 ---@param body string Sent byte-exact.
 ---@param content_type string
 ---@param callback pluginnet.HttpCallback
@@ -141,7 +142,7 @@ function net.http:post(url, body, content_type, callback, timeout) end
 ---```lua
 ---net.http:request(url, "DELETE", {}, function(resp) print(resp.ok) end)
 ---```
----@param url string Absolute http:// or https:// URL.
+---@param url string Absolute http:// or https:// URL (`user:password@` is sent as Basic authorization).
 ---@param method pluginnet.HttpMethod
 ---@param options pluginnet.HttpOptions
 ---@param callback pluginnet.HttpCallback
@@ -154,13 +155,13 @@ net.ws = {}
 ---Opens a connection and returns its id at once; the callbacks report what happens next. A
 ---connection that cannot be made still returns an id, then `on_error` and `on_close(id, 1006, reason)`
 ---follow: call `connect` again to retry, no `close` needed.
----@param url string A ws:// or wss:// URL.
+---@param url string A ws:// or wss:// URL; `user:password@` is sent as Basic authorization, a `#fragment` is dropped.
 ---@param callbacks pluginnet.WsCallbacks
 ---@return integer id
 function net.ws:connect(url, callbacks) end
 
 ---Sends a text message. False when the connection is not open (not yet, or not any more).
----Raises an error for a message over 64 MB.
+---Raises an error for a message over 64 MB or one that is not UTF-8 text.
 ---@param id integer
 ---@param msg string
 ---@return boolean sent
@@ -186,7 +187,7 @@ net.ws_server = {}
 ---local srv, why = net.ws_server:listen(8080, { on_message = function(c, msg) end })
 ---if not srv then log.error(why) return end
 ---```
----@param port integer 1-65535, or 0 for any free port (then read `srv.port`).
+---@param port integer 1-65535, or 0 for any free port (then read `srv.port`); a numeric string such as "8080" works too.
 ---@param callbacks pluginnet.WsServerCallbacks
 ---@return WsServer? srv
 ---@return string? reason Why `srv` is nil.

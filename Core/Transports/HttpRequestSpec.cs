@@ -6,7 +6,10 @@ namespace PluginNet.Core.Transports;
 /// <param name="Headers">Request headers in the order the script gave them.</param>
 /// <param name="Body">Request body bytes; empty for none.</param>
 /// <param name="ContentType">Value of the Content-Type header, or null for none.</param>
-/// <param name="Timeout">Whole-exchange timeout, including the body.</param>
+/// <param name="Timeout">
+/// Whole-exchange timeout, including the body; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/>
+/// for none (never longer than a timer can wait, about 49.7 days).
+/// </param>
 /// <param name="SaveToFile">
 /// Absolute path the body is streamed to instead of <see cref="HttpResult.Body"/>, or null.
 /// The host has already checked that it lies inside the download folder.

@@ -1,6 +1,8 @@
 using PluginNet.Host.Engine;
 using PluginNet.Host.Plugins;
 
+using PluginNet.Host.Transports;
+
 namespace PluginNet.Host.Cli;
 
 /// <summary>

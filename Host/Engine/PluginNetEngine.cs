@@ -1,8 +1,9 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Threading;
-using PluginNet.Host.Lua;
 using PluginNet.Host.Lua.Modules;
-using PluginNet.Host.Lua.Net;
+using PluginNet.Host.Output;
+using PluginNet.Host.Transports;
+using PluginNet.Host.Lua;
 using PluginNet.Host.Plugins;
 
 namespace PluginNet.Host.Engine;
@@ -21,7 +22,8 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     private readonly List<ScriptRuntime> _scripts = [];
     private readonly List<ILuaModule> _applicationModules = [];
     private readonly ScriptUnloader _unloader;
-    private readonly EngineServices _services;
+    private readonly ScriptServices _scriptServices;
+    private readonly NetServices _netServices;
     private PluginConfig? _config;
     private long _frame;
 
@@ -31,8 +33,14 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Options = options ?? new EngineOptions();
         Plugins = new PluginManager(Options.Output);
         _unloader = new ScriptUnloader(_scripts, Options.Output);
-        _services = new EngineServices(
-            Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? [], () => _config?.Permissions ?? NetPermissions.AllowAll);
+        _scriptServices = new ScriptServices(Dispatcher, Options.Output, Options.CallbackTimeLimit);
+        _netServices = new NetServices(
+            Transports,
+            () => _config?.Permissions ?? NetPermissions.AllowAll,
+            () => _config?.AllowedOrigins ?? [],
+            Options.DownloadDirectory,
+            Options.DefaultHttpTimeout,
+            Options.MaxConcurrentRequestsPerScript);
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
     }
@@ -233,7 +241,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             return false;
         }
 
-        var script = new ScriptRuntime(full, _services);
+        var script = new ScriptRuntime(full, _scriptServices);
         try
         {
             script.InstallBaseModules(_ =>
@@ -327,12 +335,12 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Dispatcher.Dispose();
     }
 
-    private static IEnumerable<IScriptModule> BuiltInModules() =>
+    private IEnumerable<IScriptModule> BuiltInModules() =>
     [
         new OutputModule(),
         new JsonModule(),
         new NetModule(),
-        .. TransportKind.All.Select(kind => kind.CreateBinder()),
+        .. TransportKind.All.Select(kind => kind.CreateBinder(_netServices)),
     ];
 
     // A handler may unload its own or another script: iterate a copy, skip ended ones, then tear down.

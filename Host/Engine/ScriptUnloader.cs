@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PluginNet.Host.Output;
 using PluginNet.Core.Resources;
 using PluginNet.Host.Lua;
 

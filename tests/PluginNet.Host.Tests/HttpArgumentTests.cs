@@ -1,6 +1,5 @@
 using NSubstitute;
 using PluginNet.Core.Transports;
-using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Host.Tests;
@@ -103,6 +102,15 @@ public class HttpArgumentTests
     [InlineData("net.http:request('http://h/', 'GE T', {}, function() end)", "bad argument #2 to 'request' ('GE T' is not an HTTP method)")]
     [InlineData("net.http:request('http://h/', 'GET', function() end)", "bad argument #3 to 'request' (table expected, got function (options come before the callback; pass {} for none))")]
     [InlineData("net.http.get('http://h/', function() end)", "net.http:get must be called with a colon: net.http:get(...)")]
+    [InlineData("net.http:get('http://h/', { timout = 1 }, function() end)", "bad argument #2 to 'get' (unknown option 'timout'; did you mean 'timeout'? valid options: body, content_type, headers, save_to_file, timeout)")]
+    [InlineData("net.http:post('http://h/', { bdy = 'x' }, function() end)", "bad argument #2 to 'post' (unknown option 'bdy'; did you mean 'body'? valid options: body, content_type, headers, save_to_file, timeout)")]
+    [InlineData("net.http:request('http://h/', 'PUT', { contenttype = 'x' }, function() end)", "bad argument #3 to 'request' (unknown option 'contenttype'; did you mean 'content_type'? valid options: body, content_type, headers, save_to_file, timeout)")]
+    [InlineData("net.http:get('http://h/', { save_to = 'x' }, function() end)", "bad argument #2 to 'get' (unknown option 'save_to'; did you mean 'save_to_file'? valid options: body, content_type, headers, save_to_file, timeout)")]
+    [InlineData("net.http:get('http://h/', {}, function() end, 1)", "bad argument #4 to 'get' (no argument expected here; the call is get(url, options, callback) (a timeout goes in options))")]
+    [InlineData("net.http:get('http://h/', function() end, 1, 2)", "bad argument #4 to 'get' (no argument expected here; the call is get(url, callback, timeout))")]
+    [InlineData("net.http:post('http://h/', {}, function() end, 5)", "bad argument #4 to 'post' (no argument expected here; the call is post(url, options, callback) (a timeout goes in options))")]
+    [InlineData("net.http:post('http://h/', 'b', 'text/plain', function() end, 5, 6)", "bad argument #6 to 'post' (no argument expected here; the call is post(url, body, content_type, callback, timeout))")]
+    [InlineData("net.http:request('http://h/', 'GET', {}, function() end, 5)", "bad argument #5 to 'request' (no argument expected here; the call is request(url, method, options, callback))")]
     public async Task Calls_WrongArguments_RaiseLuaErrorAtTheCallersLine(string call, string expected)
     {
         var output = await RunAsync($"""
@@ -116,6 +124,40 @@ public class HttpArgumentTests
         var line = Assert.Single(output.Prints);
         Assert.EndsWith(":2: " + expected, line);
         Assert.Empty(_sent);
+    }
+
+    [Theory]
+    [InlineData("math.huge")]
+    [InlineData("4294968")] // just above the longest a timer can wait (2^32 - 2 ms)
+    public async Task Get_TimeoutBeyondATimer_MeansNoTimeout(string timeout)
+    {
+        var output = await RunAsync($$"""
+            net.http:get("http://h/", { timeout = {{timeout}} }, function(r) print(r.ok) script.unload() end)
+            """);
+
+        Assert.Equal(Timeout.InfiniteTimeSpan, Assert.Single(_sent).Timeout);
+        Assert.Equal("true", Assert.Single(output.Prints));
+    }
+
+    [Fact]
+    public async Task Post_EmptyContentType_SendsNone()
+    {
+        await RunAsync("""net.http:post("http://h/", "x", "", function() script.unload() end)""");
+
+        Assert.Null(Assert.Single(_sent).ContentType);
+    }
+
+    [Theory]
+    [InlineData("Transfer-Encoding")]
+    [InlineData("content-length")]
+    public async Task Get_HeaderTheTransportSets_RefusedWithReason(string header)
+    {
+        var output = await RunAsync($$"""
+            net.http:get("http://h/", { headers = { ["{{header}}"] = "chunked" } }, function(r) print(r.ok, r.status, r.error) script.unload() end)
+            """);
+
+        Assert.Empty(_sent);
+        Assert.Equal($"false\t0\trefused: header '{header}' is set by the transport from the body (it sends the body with its length); leave it out", Assert.Single(output.Prints));
     }
 
     [Fact]

@@ -85,21 +85,24 @@ public class ReplayPluginTests
     [InlineData("mode", "playback", "setting 'mode' must be \"replay\" or \"record\", not \"playback\"")]
     [InlineData("cassette", "tapes", "unknown setting 'cassette' (known: mode, cassettes)")]
     [InlineData("cassettes", "", "setting 'cassettes' must name a folder (relative to plugins.json), not an empty string")]
-    public async Task Configure_InvalidSetting_PluginNotLoadedWithClearLogAndTheChoiceRefused(string key, string value, string problem)
+    public async Task Configure_InvalidSetting_PluginNotLoadedWithClearLog(string key, string value, string problem)
     {
         var setup = new ReplaySetup();
         var config = setup.Config("replay", settings: new() { [key] = value });
         var output = new RecordingOutput();
-        await using var engine = new PluginNetEngine(new EngineOptions { Output = output });
 
-        // http is asked of Replay and Replay does not load: the real Http plugin must not serve instead.
-        var refused = Assert.Throws<PluginConfigException>(() => engine.LoadPlugins(PluginConfig.Load(config)));
+        // http is asked of Replay; it is not loaded, so the configuration is refused rather than let the
+        // real Http plugin send the script's requests live.
+        var refused = await Assert.ThrowsAsync<PluginConfigException>(() => EngineRunner.StartAsync(
+            [LuaScripts.Write("""net.http:get("http://127.0.0.1:1/", function(r) print(r.error) script.unload() end)""")],
+            options: o => o with { Output = output },
+            pluginsJson: config));
 
-        Assert.Equal("transports.http", refused.Field);
-        Assert.Contains("plugin \"Replay\" did not load", refused.Message, StringComparison.Ordinal);
         var log = Assert.Single(output.Logs, l => l.Level == LogLevel.Error);
         Assert.StartsWith($"plugin 'Replay' not loaded ({ReplaySetup.PluginPath("Replay")}): ArgumentException: ", log.Message, StringComparison.Ordinal);
         Assert.EndsWith(problem, log.Message, StringComparison.Ordinal);
+        Assert.Contains("transports.http: plugin \"Replay\" did not load", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(output.Prints);
     }
 
     [Fact]

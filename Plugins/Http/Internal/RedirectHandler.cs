@@ -37,6 +37,14 @@ internal sealed class RedirectHandler(HttpMessageHandler inner) : DelegatingHand
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
+        if (Target(request, response) is { } further)
+        {
+            // Still redirected after the last hop allowed: a loop, most likely. Say so rather than hand
+            // over the redirect itself as if it were the answer.
+            response.Dispose();
+            throw new RedirectRefusedException($"too many redirects: {request.RequestUri} still redirects (to '{further}') after {MaxHops} hops; a redirect loop?");
+        }
+
         return response;
     }
 

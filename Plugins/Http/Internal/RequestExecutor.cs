@@ -69,7 +69,8 @@ internal static class RequestExecutor
             content = new ReadOnlyMemoryContent(spec.Body);
             if (spec.ContentType is not null)
             {
-                content.Headers.ContentType = MediaTypeHeaderValue.Parse(spec.ContentType);
+                // Sent as the script gave it ("json" included): the server decides what it accepts.
+                content.Headers.TryAddWithoutValidation("Content-Type", spec.ContentType);
             }
         }
 

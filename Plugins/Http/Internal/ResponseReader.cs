@@ -40,6 +40,16 @@ internal sealed class ResponseReader(HttpRequestSpec spec, CancellationToken can
 
             Result = HttpResult.FromResponse(status, body, response.ReasonPhrase);
         }
+        catch (DownloadFileException ex)
+        {
+            Result = HttpResult.Failure(ex.Message);
+        }
+        catch (InvalidDataException)
+        {
+            // The body is compressed (Content-Encoding) but its bytes do not decompress.
+            // (The decompressing handler has removed the Content-Encoding header by now.)
+            Result = HttpResult.Failure($"the response body from {spec.Url.Host}:{spec.Url.Port} does not decompress: its Content-Encoding says gzip, deflate or br, but the data is not; the server sent a broken compressed body");
+        }
         catch (Exception ex) when (ex is IOException or HttpRequestException or UnauthorizedAccessException)
         {
             Result = HttpResult.Failure(FailureText.Describe(ex, spec.Url));
@@ -92,26 +102,29 @@ internal sealed class ResponseReader(HttpRequestSpec spec, CancellationToken can
 
     private async Task SaveAsync(HttpResponseMessage response, string target)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        var partial = $"{target}.{Guid.NewGuid():N}.part";
-        try
+        var file = DownloadFile.Create(target);
+        await using (file.ConfigureAwait(false))
         {
             var source = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (source.ConfigureAwait(false))
             {
-                var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferBytes, useAsync: true);
-                await using (file.ConfigureAwait(false))
+                var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+                try
                 {
-                    await source.CopyToAsync(file, CopyBufferBytes, cancellationToken).ConfigureAwait(false);
+                    // Reading is the connection's business, writing the disk's: each fails in its own words.
+                    int read;
+                    while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
                 }
             }
 
-            File.Move(partial, target, overwrite: true);
-        }
-        finally
-        {
-            // A failed or cancelled download never leaves anything that looks finished.
-            File.Delete(partial);
+            await file.CompleteAsync().ConfigureAwait(false);
         }
     }
 }

@@ -31,6 +31,7 @@ internal sealed class ClientConnection : IWebSocketConnection
     private readonly Channel<ReadOnlyMemory<byte>> _outgoing = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
+    private readonly FrameWatch _frames = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
 
@@ -247,8 +248,12 @@ internal sealed class ClientConnection : IWebSocketConnection
         var socket = new ClientWebSocket();
         created(socket);
         socket.Options.CollectHttpResponseDetails = true;
+        uri = UrlCredentials.Apply(uri, socket.Options);
 
-        var failure = await ConnectAsync(socket, uri).ConfigureAwait(false);
+        // The connection's handler lives as long as the connection: the watch reads its frames.
+        using var handler = _frames.CreateHandler();
+        using var invoker = new HttpMessageInvoker(handler);
+        var failure = await ConnectAsync(socket, uri, invoker).ConfigureAwait(false);
         if (failure is not null)
         {
             return failure.Value;
@@ -307,14 +312,14 @@ internal sealed class ClientConnection : IWebSocketConnection
         return Report(socket, received, initiator);
     }
 
-    private async Task<Ending?> ConnectAsync(ClientWebSocket socket, Uri uri)
+    private async Task<Ending?> ConnectAsync(ClientWebSocket socket, Uri uri, HttpMessageInvoker invoker)
     {
         var timeout = _request.ConnectTimeout > TimeSpan.Zero ? _request.ConnectTimeout : WebSocketLimits.HandshakeTimeout;
         using var connectCts = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
         connectCts.CancelAfter(timeout);
         try
         {
-            await socket.ConnectAsync(uri, connectCts.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(uri, invoker, connectCts.Token).ConfigureAwait(false);
             return null;
         }
 #pragma warning disable CA1031 // Every connect failure becomes OnError + OnClose(1006).
@@ -515,7 +520,8 @@ internal sealed class ClientConnection : IWebSocketConnection
                 return new Ending(localCode, localReason, null);
             }
 
-            var status = socket.CloseStatus is { } s && s != WebSocketCloseStatus.Empty ? (int)s : 1005;
+            // A close frame without a code is 1005 (RFC 6455 §7.1.5); the socket itself says 1000.
+            var status = !_frames.CloseWithoutCode && socket.CloseStatus is { } s && s != WebSocketCloseStatus.Empty ? (int)s : 1005;
             var error = received.MidMessage
                 ? "the server closed the connection in the middle of a message; the partial message was dropped"
                 : null;
@@ -528,6 +534,13 @@ internal sealed class ClientConnection : IWebSocketConnection
                 return new Ending(WebSocketLimits.AbnormalClosure, "connection aborted", null);
             case AbortCause.CloseCancelled:
                 return new Ending(WebSocketLimits.AbnormalClosure, "close cancelled; connection aborted", null);
+        }
+
+        if (_sendFailure is null && _frames.IsInvalidText(received.Exception!))
+        {
+            // The socket has answered with a close frame 1007 (invalid payload data): report what was sent.
+            const string InvalidText = "the server sent a text message that is not valid UTF-8; closed with 1007 (invalid payload data)";
+            return new Ending(WebSocketLimits.InvalidPayload, InvalidText, InvalidText);
         }
 
         if (_closeSent)

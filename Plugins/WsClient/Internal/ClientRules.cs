@@ -35,7 +35,7 @@ internal static class ClientRules
         return reason[..end];
     }
 
-    /// <summary>An absolute ws:// or wss:// URL without a fragment; otherwise false and an error that says why.</summary>
+    /// <summary>An absolute ws:// or wss:// URL, its fragment dropped; otherwise false and an error that says why.</summary>
     public static bool TryParseUrl(string url, [NotNullWhen(true)] out Uri? uri, out string error)
     {
         uri = null;
@@ -57,13 +57,8 @@ internal static class ClientRules
             return false;
         }
 
-        if (parsed.Fragment.Length > 0)
-        {
-            error = $"malformed URL '{Shorten(url)}': a WebSocket URL cannot have a #fragment";
-            return false;
-        }
-
-        uri = parsed;
+        // A #fragment is never sent to the server: dropped, as browsers and net.http do.
+        uri = parsed.Fragment.Length > 0 ? new UriBuilder(parsed) { Fragment = string.Empty }.Uri : parsed;
         error = string.Empty;
         return true;
     }

@@ -169,7 +169,8 @@ internal sealed partial class ClientConnection
             {
                 StartClosingLocked();
                 _dropPending = true;
-                _closeCode = (int?)_socket.CloseStatus ?? 1005;
+                // A close frame without a code is 1005 (RFC 6455 §7.1.5); the socket itself says 1000.
+                _closeCode = _frameScan?.CloseWithoutCode == true ? 1005 : (int?)_socket.CloseStatus ?? 1005;
                 _closeReason = _socket.CloseStatusDescription ?? "";
             }
 

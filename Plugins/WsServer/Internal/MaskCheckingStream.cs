@@ -36,6 +36,7 @@ internal sealed class MaskCheckingStream(Stream inner) : Stream, IClientFrameSca
     private ulong _payloadLeft;
     private bool _stopped;
     private int _fillerLeft;
+    private bool _isClose;
 
     private enum Part
     {
@@ -51,6 +52,9 @@ internal sealed class MaskCheckingStream(Stream inner) : Stream, IClientFrameSca
 
     /// <summary>The largest payload length any frame header from the client has announced so far.</summary>
     public ulong LargestFrameAnnounced { get; private set; }
+
+    /// <summary>True once the client sent a close frame with no payload, so no status code (reported as 1005).</summary>
+    public bool CloseWithoutCode { get; private set; }
 
     public override bool CanRead => true;
 
@@ -171,6 +175,7 @@ internal sealed class MaskCheckingStream(Stream inner) : Stream, IClientFrameSca
             switch (_part)
             {
                 case Part.FirstByte:
+                    _isClose = (bytes[i] & 0x0F) == 0x8;
                     _part = Part.SecondByte;
                     i++;
                     break;
@@ -206,6 +211,7 @@ internal sealed class MaskCheckingStream(Stream inner) : Stream, IClientFrameSca
                     if (_lengthBytesLeft == 0)
                     {
                         NoteLength();
+                        CloseWithoutCode |= _isClose && _length == 0;
                     }
 
                     _part = _lengthBytesLeft > 0 ? Part.ExtendedLength : Part.MaskKey;
@@ -264,6 +270,9 @@ internal interface IClientFrameScan
 
     /// <summary>The largest payload length any frame header has announced so far.</summary>
     ulong LargestFrameAnnounced { get; }
+
+    /// <summary>True once a close frame without a status code has arrived (RFC 6455 §7.1.5: report 1005).</summary>
+    bool CloseWithoutCode { get; }
 }
 
 /// <summary>Hands the WebSocket middleware a <see cref="MaskCheckingStream"/> instead of the raw upgraded connection.</summary>

@@ -42,6 +42,58 @@ public sealed class WsLuaTests
     }
 
     [Fact]
+    public async Task Send_TextThatIsNotUtf8_RaisesAtTheCallAndTheConnectionStaysOpen()
+    {
+        var log = new ServerLog();
+        await using var server = await TestWsServer.StartWebSocketAsync((ws, ct) => ServerSide.RunAsync(ws, log, echo: true, ct));
+
+        var output = await LuaWs.RunToEndAsync($$"""
+            net.ws:connect("{{server.Url}}", {
+              on_open = function(id)
+                print(pcall(net.ws.send, net.ws, id, "caf\233"))
+                print(net.ws:send(id, "after"))
+              end,
+              on_message = function(id, msg) print("echo", msg) net.ws:close(id) end,
+              on_close = function(_, code) print("close", code) script.unload() end,
+            })
+            """);
+
+        Assert.Equal(
+            [
+                "false\tbad argument #2 to 'send' (message is not UTF-8 text (byte 4 is not valid UTF-8); a text frame must be UTF-8: convert the text to UTF-8, or encode binary data as text first (hex or base64))",
+                "true", "echo\tafter", "close\t1000",
+            ],
+            output.Prints);
+        Assert.Equal((1000, ""), await log.ClientClosed.Task.WaitAsync(RecordingEvents.Wait));
+    }
+
+    [Fact]
+    public async Task Connect_UrlWithUserInfoAndFragment_SendsBasicAuthorizationAndNoFragment()
+    {
+        var seen = new TaskCompletionSource<(string Authorization, string Target)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestWsServer.StartAsync(async context =>
+        {
+            seen.TrySetResult((context.Request.Headers.Authorization.ToString(), context.Request.Path + context.Request.QueryString));
+            using var ws = await context.WebSockets.AcceptWebSocketAsync();
+            await ServerSide.RunAsync(ws, new ServerLog(), echo: true, context.RequestAborted);
+        });
+        var url = server.Url.Replace("ws://", "ws://mod%20user:p%40ss@", StringComparison.Ordinal) + "feed?x=1#section";
+
+        var output = await LuaWs.RunToEndAsync($$"""
+            net.ws:connect("{{url}}", {
+              on_open = function(id) print("open") net.ws:close(id) end,
+              on_error = function(_, err) print("error", err) end,
+              on_close = function(_, code) print("close", code) script.unload() end,
+            })
+            """);
+
+        Assert.Equal(["open", "close\t1000"], output.Prints);
+        var (authorization, target) = await seen.Task.WaitAsync(RecordingEvents.Wait);
+        Assert.Equal("Basic " + Convert.ToBase64String("mod user:p@ss"u8.ToArray()), authorization);
+        Assert.Equal("/feed?x=1", target);
+    }
+
+    [Fact]
     public async Task OnMessage_BinaryWithAllByteValues_IsTheExactLuaString()
     {
         var all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
@@ -152,11 +204,12 @@ public sealed class WsLuaTests
             try(function() net.ws:connect("ws://127.0.0.1:1/") end)
             try(function() net.ws:connect("ws://127.0.0.1:1/", { on_open = "nope" }) end)
             try(function() net.ws.connect("ws://127.0.0.1:1/", {}) end)
-            try(function() net.ws:send("1", "x") end)
+            try(function() net.ws:send("one", "x") end)
+            try(function() net.ws:send(1.5, "x") end)
             try(function() net.ws:send(1, {}) end)
             try(function() net.ws:close() end)
             try(function() net.ws:is_open("x") end)
-            print(net.ws:send(12345, "x"), net.ws:is_open(12345), net.ws:close(12345), net.ws:send(1.5, "x"))
+            print(net.ws:send(12345, "x"), net.ws:is_open(12345), net.ws:close(12345), net.ws:send("12345", "x"))
             script.unload()
             """);
 
@@ -167,6 +220,7 @@ public sealed class WsLuaTests
                 "false\tbad argument #2 to 'connect' (field 'on_open' must be a function, got string)",
                 "false\tnet.ws:connect must be called with a colon: net.ws:connect(...)",
                 "false\tbad argument #1 to 'send' (number expected, got string)",
+                "false\tbad argument #1 to 'send' (connection id must be an integer, got 1.5)",
                 "false\tbad argument #2 to 'send' (string expected, got table)",
                 "false\tbad argument #1 to 'close' (number expected, got nil)",
                 "false\tbad argument #1 to 'is_open' (number expected, got string)",

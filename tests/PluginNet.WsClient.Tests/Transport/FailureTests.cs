@@ -35,7 +35,6 @@ public sealed class FailureTests(ITestOutputHelper output) : TransportTestBase
     [InlineData("ws://", "malformed URL")]
     [InlineData("/just/a/path", "malformed URL")]
     [InlineData("http://127.0.0.1/", "unsupported URL scheme 'http'")]
-    [InlineData("ws://127.0.0.1/#frag", "fragment")]
     public async Task Connect_MalformedUrl_OnErrorSaysWhyThenOnClose1006(string url, string expected)
     {
         var (_, events) = Connect(url);
@@ -168,6 +167,45 @@ public sealed class FailureTests(ITestOutputHelper output) : TransportTestBase
         Assert.Equal((4002, "changed my mind"), (code, reason));
         Assert.Contains("middle of a message", events.Errors.Single(), StringComparison.Ordinal);
         Assert.False(events.TryReadMessage(out _));
+    }
+
+    [Fact]
+    public async Task Receive_TextThatIsNotUtf8_OnErrorSaysSoThenOnClose1007AsSent()
+    {
+        var clientFrame = new TaskCompletionSource<(byte Opcode, bool Fin, byte[] Payload)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestWsServer.StartRawAsync(async (stream, ct) =>
+        {
+            await stream.WriteAsync(RawFrames.Frame(RawFrames.Text, [(byte)'c', 0xC3, 0x28]), ct);
+            clientFrame.TrySetResult(await RawFrames.ReadClientFrameAsync(stream, ct));
+            await RawFrames.DrainUntilEndAsync(stream, ct);
+        });
+
+        var (_, events) = Connect(server.Url);
+        var (code, reason) = await events.WaitClosedAsync();
+        output.WriteLine(string.Join(" | ", events.Log));
+
+        var (opcode, _, payload) = await clientFrame.Task.WaitAsync(RecordingEvents.Wait);
+        Assert.Equal((RawFrames.Close, 1007), (opcode, (payload[0] << 8) | payload[1]));
+        Assert.Equal(1007, code);
+        Assert.Equal("the server sent a text message that is not valid UTF-8; closed with 1007 (invalid payload data)", events.Errors.Single());
+        Assert.Equal(events.Errors.Single(), reason);
+    }
+
+    [Fact]
+    public async Task Receive_CloseFrameWithoutCode_OnClose1005()
+    {
+        await using var server = await TestWsServer.StartRawAsync(async (stream, ct) =>
+        {
+            await stream.WriteAsync(RawFrames.Frame(RawFrames.Close, []), ct);
+            await RawFrames.ReadClientFrameAsync(stream, ct);
+        });
+
+        var (_, events) = Connect(server.Url);
+        var (code, reason) = await events.WaitClosedAsync();
+        output.WriteLine(string.Join(" | ", events.Log));
+
+        Assert.Equal((1005, string.Empty), (code, reason));
+        Assert.Empty(events.Errors);
     }
 
     private static X509Certificate2 SelfSignedCertificate()

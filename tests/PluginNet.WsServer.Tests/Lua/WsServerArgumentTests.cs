@@ -2,7 +2,6 @@ using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
-using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 
@@ -89,7 +88,7 @@ public sealed class WsServerArgumentTests
 
         var output = await RunAsync("""
             local srv = net.ws_server:listen(8080, {})
-            print(srv:send(5, "a\0\255"), srv:send(6, "x"), srv:client_count(), srv:is_open())
+            print(srv:send(5, "a\0\195\191"), srv:send(6, "x"), srv:client_count(), srv:is_open())
             srv:broadcast("all")
             print(srv:disconnect(5), srv:disconnect(5, 4000, "why"))
             srv:close()
@@ -98,7 +97,7 @@ public sealed class WsServerArgumentTests
             """);
 
         Assert.Equal(["true\tfalse\t3\ttrue", "true\ttrue", "false\t0\tfalse"], output.Prints);
-        _server.Received(1).Send(5, Arg.Is<ReadOnlyMemory<byte>>(m => m.ToArray().SequenceEqual(new byte[] { (byte)'a', 0, 255 })));
+        _server.Received(1).Send(5, Arg.Is<ReadOnlyMemory<byte>>(m => m.ToArray().SequenceEqual(new byte[] { (byte)'a', 0, 0xC3, 0xBF })));
         _server.Received(1).Broadcast(Arg.Is<ReadOnlyMemory<byte>>(m => m.ToArray().SequenceEqual(new byte[] { (byte)'a', (byte)'l', (byte)'l' })));
         _server.Received(1).Disconnect(5, 1000, "");
         _server.Received(1).Disconnect(5, 4000, "why");
@@ -154,17 +153,21 @@ public sealed class WsServerArgumentTests
     }
 
     [Theory]
-    [InlineData("net.ws_server:listen('80', {})", "bad argument #1 to 'listen' (number expected, got string)")]
+    [InlineData("net.ws_server:listen('eighty', {})", "bad argument #1 to 'listen' (number expected, got string)")]
+    [InlineData("net.ws_server:listen('80.5', {})", "bad argument #1 to 'listen' (port must be an integer from 0 to 65535, got 80.5)")]
+    [InlineData("net.ws_server:listen(8081, { onopen = print })", "bad argument #2 to 'listen' (unknown callback 'onopen'; did you mean 'on_open'? valid callbacks: on_close, on_error, on_message, on_open)")]
+    [InlineData("net.ws_server:listen(8081, {}, {})", "bad argument #3 to 'listen' (no argument expected here; the call is listen(port, callbacks))")]
     [InlineData("net.ws_server:listen(80.5, {})", "bad argument #1 to 'listen' (port must be an integer from 0 to 65535, got 80.5)")]
     [InlineData("net.ws_server:listen(70000, {})", "bad argument #1 to 'listen' (port must be an integer from 0 to 65535, got 70000)")]
     [InlineData("net.ws_server:listen(8080)", "bad argument #2 to 'listen' (table expected, got nil)")]
     [InlineData("net.ws_server:listen(8080, { on_message = 'x' })", "bad argument #2 to 'listen' (field 'on_message' must be a function, got string)")]
     [InlineData("net.ws_server.listen(8080, {})", "net.ws_server:listen must be called with a colon: net.ws_server:listen(...)")]
-    [InlineData("srv:send('1', 'x')", "bad argument #1 to 'send' (number expected, got string)")]
+    [InlineData("srv:send('one', 'x')", "bad argument #1 to 'send' (number expected, got string)")]
     [InlineData("srv:send(1.5, 'x')", "bad argument #1 to 'send' (client id must be an integer, got 1.5)")]
     [InlineData("srv:send(1, 2)", "bad argument #2 to 'send' (string expected, got number)")]
     [InlineData("srv:broadcast()", "bad argument #1 to 'broadcast' (string expected, got nil)")]
     [InlineData("srv:disconnect(1, 'x')", "bad argument #2 to 'disconnect' (number expected, got string)")]
+    [InlineData("srv:disconnect(1, 1000.5)", "bad argument #2 to 'disconnect' (close code must be an integer, got 1000.5)")]
     [InlineData("srv:disconnect(1, 1005)", "bad argument #2 to 'disconnect' (close code 1005 may not be sent (use 1000-1003, 1007-1014 or 3000-4999))")]
     [InlineData("srv:disconnect(1, 1000, 5)", "bad argument #3 to 'disconnect' (string expected, got number)")]
     [InlineData("srv.send(1, 'x')", "srv:send must be called with a colon on a WsServer: srv:send(...)")]

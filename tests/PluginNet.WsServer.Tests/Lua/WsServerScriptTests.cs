@@ -28,6 +28,72 @@ public sealed class WsServerScriptTests
     }
 
     [Fact]
+    public async Task OnClose_ClientClosesWithoutStatusCode_Is1005()
+    {
+        await using var lua = await LuaServerScript.StartAsync();
+        using var raw = await RawWebSocket.OpenAsync(lua.Port);
+        await lua.WaitForPrintAsync("open 1");
+
+        await raw.SendFrameAsync(0x8, []);
+
+        Assert.Equal(1005, await raw.ReadCloseCodeAsync()); // the echo carries no code either
+        await lua.WaitForPrintAsync("close 1 1005 ");
+    }
+
+    [Fact]
+    public async Task SendAndBroadcast_TextThatIsNotUtf8_RaiseAndTheClientStaysConnected()
+    {
+        await using var lua = await LuaServerScript.StartAsync("""
+            local srv
+            srv = net.ws_server:listen(0, {
+              on_open = function(c) print("open " .. c) end,
+              on_close = function(c, code) print("close " .. c .. " " .. code) end,
+              on_message = function(c, msg)
+                print(select(2, pcall(srv.send, srv, c, "caf\233")))
+                print(select(2, pcall(srv.broadcast, srv, "\255")))
+                srv:send(c, "still here: " .. msg)
+              end,
+            })
+            print("port=" .. srv.port .. " id=" .. srv.id)
+            """);
+        var (client, _) = await lua.ConnectAsync();
+
+        await client.SendTextAsync("hi");
+
+        Assert.Equal("still here: hi", await client.ReceiveTextAsync());
+        Assert.Equal(WebSocketState.Open, client.State);
+        var prints = lua.Output.Prints.Where(p => p.Contains("bad argument", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, prints.Count);
+        Assert.EndsWith("bad argument #2 to 'send' (message is not UTF-8 text (byte 4 is not valid UTF-8); a text frame must be UTF-8: convert the text to UTF-8, or encode binary data as text first (hex or base64))", prints[0]);
+        Assert.EndsWith("bad argument #1 to 'broadcast' (message is not UTF-8 text (byte 1 is not valid UTF-8); a text frame must be UTF-8: convert the text to UTF-8, or encode binary data as text first (hex or base64))", prints[1]);
+        Assert.DoesNotContain(lua.Output.Prints, p => p.StartsWith("close ", StringComparison.Ordinal));
+        client.Dispose();
+    }
+
+    [Fact]
+    public async Task Listen_PortAsNumericString_AcceptedAsLuaDoes()
+    {
+        await using var lua = await LuaServerScript.StartAsync("""
+            local probe = assert(net.ws_server:listen(0, {}))
+            local port = probe.port
+            probe:close()
+            local srv
+            srv = assert(net.ws_server:listen(tostring(port), {
+              on_open = function(c) print("open " .. c) end,
+              on_message = function(c, msg) print("sent " .. tostring(srv:send(tostring(c), msg))) end,
+            }))
+            print("port=" .. srv.port .. " id=" .. srv.id)
+            """);
+        var (client, _) = await lua.ConnectAsync();
+
+        await client.SendTextAsync("back");
+
+        Assert.Equal("back", await client.ReceiveTextAsync());
+        await lua.WaitForPrintAsync("sent true");
+        client.Dispose();
+    }
+
+    [Fact]
     public async Task Broadcast_FromLua_ReachesEveryClient()
     {
         await using var lua = await LuaServerScript.StartAsync();

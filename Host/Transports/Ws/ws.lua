@@ -9,10 +9,12 @@ local callback_names = { "on_open", "on_message", "on_error", "on_close" }
 
 -- connect(url, callbacks) -> id. A connection that cannot be made still returns an id; on_error and
 -- on_close(id, 1006, reason) follow. Only arguments of the wrong type raise.
-function ws:connect(url, callbacks)
+function ws:connect(url, callbacks, ...)
   util.check_self(self, ws, "connect", "net.ws:connect")
   check(url, 1, "connect", "string")
   check(callbacks, 2, "connect", "table")
+  util.no_extra(3, "connect", "connect(url, callbacks)", 2, ...)
+  util.check_keys(callbacks, callback_names, 2, "connect", "callback")
   local copy = {}
   for i = 1, #callback_names do
     local name = callback_names[i]
@@ -33,24 +35,25 @@ end
 -- send(id, msg) -> bool: false when the connection is not open (unknown, connecting, closing or closed).
 function ws:send(id, msg)
   util.check_self(self, ws, "send", "net.ws:send")
-  check(id, 1, "send", "number")
+  id = util.check_integer(id, 1, "send", "connection id must be an integer")
   check(msg, 2, "send", "string")
   if #msg > max_message then
     arg_error(2, "send", util.oversize(#msg, max_message))
   end
+  util.check_text(msg, 2, "send")
   return raw.send(id, msg) == true
 end
 
 -- close(id): on_close follows once the close handshake is done. Unknown or closed ids: nothing.
 function ws:close(id)
   util.check_self(self, ws, "close", "net.ws:close")
-  check(id, 1, "close", "number")
+  id = util.check_integer(id, 1, "close", "connection id must be an integer")
   raw.close(id)
 end
 
 function ws:is_open(id)
   util.check_self(self, ws, "is_open", "net.ws:is_open")
-  check(id, 1, "is_open", "number")
+  id = util.check_integer(id, 1, "is_open", "connection id must be an integer")
   return raw.is_open(id) == true
 end
 

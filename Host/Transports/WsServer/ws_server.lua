@@ -50,12 +50,8 @@ local function server_id(self, fname)
 end
 
 local function check_client(client, fname)
-  check(client, 1, fname, "number", 3)
-  local id = tointeger(client)
-  if id == nil then
-    arg_error(1, fname, "client id must be an integer, got " .. tostring(client), 3)
-  end
-  return id
+  local id = util.check_integer(client, 1, fname, "client id must be an integer", 3)
+  return id -- not a tail call: the error level counts this function's frame
 end
 
 local function check_message(msg, n, fname)
@@ -63,19 +59,21 @@ local function check_message(msg, n, fname)
   if #msg > max_message then
     arg_error(n, fname, util.oversize(#msg, max_message), 3)
   end
+  util.check_text(msg, n, fname, 3)
 end
 
 local callback_names = { "on_open", "on_message", "on_error", "on_close" }
 
 -- listen(port, callbacks) -> WsServer | nil, reason
-function ws_server:listen(port, callbacks)
+function ws_server:listen(port, callbacks, ...)
   util.check_self(self, ws_server, "listen", "net.ws_server:listen")
-  check(port, 1, "listen", "number")
-  local p = tointeger(port)
-  if p == nil or p < 0 or p > 65535 then
+  local p = util.check_integer(port, 1, "listen", "port must be an integer from 0 to 65535")
+  if p < 0 or p > 65535 then
     arg_error(1, "listen", "port must be an integer from 0 to 65535, got " .. tostring(port))
   end
   check(callbacks, 2, "listen", "table")
+  util.no_extra(3, "listen", "listen(port, callbacks)", 2, ...)
+  util.check_keys(callbacks, callback_names, 2, "listen", "callback")
   for i = 1, #callback_names do
     local name = callback_names[i]
     local value = callbacks[name]
@@ -114,10 +112,9 @@ end
 function methods:disconnect(client, code, reason)
   local id = server_id(self, "disconnect")
   local c = check_client(client, "disconnect")
-  check_opt(code, 2, "disconnect", "number")
+  local k = code == nil and 1000 or util.check_integer(code, 2, "disconnect", "close code must be an integer")
   check_opt(reason, 3, "disconnect", "string")
-  local k = code == nil and 1000 or tointeger(code)
-  if k == nil or not ((k >= 1000 and k <= 1003) or (k >= 1007 and k <= 1014) or (k >= 3000 and k <= 4999)) then
+  if not ((k >= 1000 and k <= 1003) or (k >= 1007 and k <= 1014) or (k >= 3000 and k <= 4999)) then
     arg_error(2, "disconnect", "close code " .. tostring(code) .. " may not be sent (use 1000-1003, 1007-1014 or 3000-4999)")
   end
   return raw.disconnect(id, c, k, reason or "")

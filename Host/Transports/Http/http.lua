@@ -5,6 +5,7 @@ local check, check_opt, arg_error, type, pairs = util.check, util.check_opt, uti
 
 local http = {}
 local pending = {}
+local OPTIONS = { "headers", "body", "content_type", "save_to_file", "timeout" }
 
 -- Raises "bad argument #n to 'fname' (field 'x' ...)" at the script line that called net.http.
 local function check_field(options, field, expected, n, fname)
@@ -17,6 +18,8 @@ local function check_field(options, field, expected, n, fname)
 end
 
 local function send(fname, n, url, method, options, callback)
+  -- send -> net.http:fname -> the script's line.
+  util.check_keys(options, OPTIONS, n, fname, "option", 3)
   local headers = check_field(options, "headers", "table", n, fname)
   if headers ~= nil then
     for k, v in pairs(headers) do
@@ -40,9 +43,11 @@ local function send(fname, n, url, method, options, callback)
 end
 
 -- get(url, callback, timeout?) | get(url, options, callback)
-function http:get(url, a, b)
+function http:get(url, a, b, ...)
   util.check_self(self, http, "get", "net.http:get")
   check(url, 1, "get", "string")
+  util.no_extra(4, "get", type(a) == "function" and "get(url, callback, timeout)"
+    or "get(url, options, callback) (a timeout goes in options)", 2, ...)
   if type(a) == "function" then
     check_opt(b, 3, "get", "number")
     if b ~= nil and not (b > 0) then arg_error(3, "get", "timeout must be a positive number of seconds") end
@@ -56,10 +61,11 @@ function http:get(url, a, b)
 end
 
 -- post(url, body, content_type, callback, timeout?) | post(url, options, callback)
-function http:post(url, a, b, c, d)
+function http:post(url, a, b, c, d, ...)
   util.check_self(self, http, "post", "net.http:post")
   check(url, 1, "post", "string")
   if type(a) == "string" then
+    util.no_extra(6, "post", "post(url, body, content_type, callback, timeout)", 2, ...)
     check(b, 3, "post", "string")
     check(c, 4, "post", "function")
     check_opt(d, 5, "post", "number")
@@ -67,6 +73,7 @@ function http:post(url, a, b, c, d)
     send("post", 2, url, "POST", { body = a, content_type = b, timeout = d }, c)
   elseif type(a) == "table" then
     check(b, 3, "post", "function")
+    util.no_extra(4, "post", "post(url, options, callback) (a timeout goes in options)", 2, c, d, ...)
     send("post", 2, url, "POST", a, b)
   else
     arg_error(2, "post", "string or table expected, got " .. type(a))
@@ -74,8 +81,9 @@ function http:post(url, a, b, c, d)
 end
 
 -- request(url, method, options, callback): any method (GET, POST, PUT, DELETE, PATCH, ...)
-function http:request(url, method, options, callback)
+function http:request(url, method, options, callback, ...)
   util.check_self(self, http, "request", "net.http:request")
+  util.no_extra(5, "request", "request(url, method, options, callback)", 2, ...)
   check(url, 1, "request", "string")
   check(method, 2, "request", "string")
   if not method:match("^[%w!#$%%&'*+.^_`|~-]+$") then
