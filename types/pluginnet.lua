@@ -232,8 +232,9 @@ function event.on(name, fn) end
 ---@class pluginnet.Script
 script = {}
 
----Unloads this script once the current callback returns: `script_unloaded` fires, then its servers,
----connections and pending requests are released. The run ends when every script has unloaded.
+---Unloads this script once the current callback returns: no other callback of it runs (not even its
+---other handlers of the same event), `script_unloaded` fires, then its servers, connections and
+---pending requests are released. The run ends when every script has unloaded.
 function script.unload() end
 
 ---Absolute path of this script's file.

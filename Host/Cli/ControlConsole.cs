@@ -1,6 +1,8 @@
 using PluginNet.Host.Engine;
 using PluginNet.Host.Plugins;
 
+using PluginNet.Host.Transports;
+
 namespace PluginNet.Host.Cli;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
     public static readonly string Help = $"""
         # commands:
         #   scripts                     list loaded scripts
-        #   load FILE | unload FILE | reload FILE
+        #   load FILE | unload FILE | reload FILE   (a path with spaces: quoted, or as it is)
         #   plugins                     list plugins and which one serves each transport
         #   plugin load NAME | plugin unload NAME | plugin reload NAME   (NAME from plugins.json)
         #   use TRANSPORT PLUGIN        switch a transport ({TransportKind.KeyList("or")}) to another plugin
@@ -26,55 +28,93 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
     /// <summary>Runs one command. Menu thread.</summary>
     public void Execute(string line)
     {
-        var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (words.Length == 0)
+        var parsed = ConsoleLine.Parse(line);
+        var words = parsed.Words;
+        if (words.Count == 0)
         {
+            return;
+        }
+
+        if (parsed.Problem is { } problem)
+        {
+            Reply($"# {problem}: put a path with spaces in \"double\" or 'single' quotes");
             return;
         }
 
         try
         {
-            switch (words[0].ToLowerInvariant(), words.Length)
+            var verb = words[0].ToLowerInvariant();
+            switch (verb)
             {
-                case ("help", _):
+                case "help":
                     Reply(Help);
                     break;
-                case ("scripts", 1):
+                case "scripts" or "plugins" or "status" or "quit" or "exit" when words.Count > 1:
+                    Reply($"# usage: {verb} (it takes no arguments)");
+                    break;
+                case "scripts":
                     Reply(engine.LoadedScripts.Count == 0 ? "# no scripts loaded" : string.Join('\n', engine.LoadedScripts.Select(s => "# " + s)));
                     break;
-                case ("load", 2):
-                    Reply(engine.LoadScript(words[1]) ? $"# loaded {words[1]}" : $"# could not load {words[1]} (see the log)");
+                case "load" or "unload" or "reload":
+                    ScriptCommand(verb, parsed);
                     break;
-                case ("unload", 2):
-                    Reply(engine.UnloadScript(words[1]) ? $"# unloaded {words[1]}" : $"# no loaded script {words[1]}");
-                    break;
-                case ("reload", 2):
-                    Reply(engine.ReloadScript(words[1]) ? $"# reloaded {words[1]}" : $"# could not reload {words[1]} (see the log)");
-                    break;
-                case ("plugins", 1):
+                case "plugins":
                     Reply(DescribePlugins());
                     break;
-                case ("plugin", 3):
-                    PluginCommand(words[1].ToLowerInvariant(), words[2]);
+                case "plugin":
+                    PluginCommand(words);
                     break;
-                case ("use", 3):
+                case "use":
+                    if (words.Count != 3)
+                    {
+                        Reply("# usage: use TRANSPORT PLUGIN   (TRANSPORT is http, ws or ws_server; e.g. use http Replay)");
+                        break;
+                    }
+
                     Use(words[1], words[2]);
                     break;
-                case ("status", 1):
+                case "status":
                     Reply(DescribeStatus());
                     break;
-                case ("quit" or "exit", 1):
+                case "quit" or "exit":
                     Reply("# stopping");
                     engine.RequestStop();
                     break;
                 default:
-                    Reply($"# unknown command '{line.Trim()}'; type help");
+                    Reply($"# unknown command '{words[0]}'; type help");
                     break;
             }
         }
         catch (ArgumentException ex)
         {
             Reply("# " + ex.Message);
+        }
+    }
+
+    // load FILE | unload FILE | reload FILE: one path, quoted or, spaces and all, unquoted.
+    private void ScriptCommand(string verb, ConsoleLine line)
+    {
+        var words = line.Words;
+        if (words.Count == 1 || (line.Quoted && words.Count > 2))
+        {
+            Reply($"# usage: {verb} FILE   (quote a path with spaces, or type it as it is: {verb} my mods/hud.lua)");
+            return;
+        }
+
+        var file = line.Quoted ? words[1] : line.Rest(0);
+        switch (verb)
+        {
+            case "load":
+                Reply(engine.LoadScript(file) ? $"# loaded {file}" : $"# could not load {file} (see the log)");
+                break;
+            case "unload":
+                Reply(engine.UnloadScript(file) ? $"# unloaded {file}" : $"# no loaded script {file}");
+                break;
+            default:
+                Reply(engine.ReloadScript(file) ? $"# reloaded {file}"
+                    : engine.LoadedScripts.Contains(Path.GetFullPath(file)) ? $"# could not reload {file} (see the log); the running version stays loaded"
+                    : $"# could not reload {file} (see the log)");
+                break;
         }
     }
 
@@ -86,43 +126,59 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
         }
     }
 
-    private void PluginCommand(string verb, string name)
+    private void PluginCommand(IReadOnlyList<string> words)
     {
+        var verb = words.Count > 1 ? words[1].ToLowerInvariant() : string.Empty;
+        if (verb is not ("load" or "unload" or "reload"))
+        {
+            Reply(words.Count == 1
+                ? "# usage: plugin load NAME | plugin unload NAME | plugin reload NAME   (NAME from plugins.json)"
+                : $"# unknown plugin command '{words[1]}' (load, unload or reload)");
+            return;
+        }
+
+        if (words.Count != 3)
+        {
+            Reply($"# usage: plugin {verb} NAME   (NAME from plugins.json; type plugins to list them)");
+            return;
+        }
+
+        var name = words[2];
+        var loaded = engine.Plugins.Find(name);
         switch (verb)
         {
+            case "load" when loaded is not null:
+                Reply($"# plugin {loaded.Name} is already loaded (plugin reload {loaded.Name} loads its files again)");
+                break;
             case "load":
                 var entry = FindEntry(name);
-                Reply(engine.LoadPlugin(entry) is { } loaded
-                    ? $"# loaded plugin {loaded.Name} ({string.Join(", ", loaded.Serves())})"
+                Reply(engine.LoadPlugin(entry) is { } plugin
+                    ? $"# loaded plugin {plugin.Name} ({string.Join(", ", plugin.Serves())})"
                     : $"# plugin {name} not loaded (see the log)");
                 break;
-            case "unload":
-                Reply($"# unloading plugin {name}");
-                _ = ReportAsync(engine.UnloadPluginAsync(name), $"# unloaded plugin {name}", then: null);
+            case "unload" when loaded is null:
+                Reply($"# plugin {name} is not loaded");
                 break;
-            case "reload":
+            case "unload":
+                Reply($"# unloading plugin {loaded.Name}");
+                _ = ReportAsync(engine.UnloadPluginAsync(loaded.Name), $"# unloaded plugin {loaded.Name}");
+                break;
+            default:
                 Reply(engine.ReloadPlugin(FindEntry(name)) switch
                 {
                     PluginReloadOutcome.Reloaded => $"# reloaded plugin {name}",
                     PluginReloadOutcome.Loaded => $"# loaded plugin {name}",
-                    _ when engine.Plugins.Find(name) is not null => $"# plugin {name} not reloaded (see the log); the previous version keeps serving",
+                    _ when loaded is not null => $"# plugin {name} not reloaded (see the log); the previous version keeps serving",
                     _ => $"# plugin {name} not loaded (see the log)",
                 });
-                break;
-            default:
-                Reply($"# unknown plugin command '{verb}' (load, unload or reload)");
                 break;
         }
     }
 
-    private async Task ReportAsync(Task<WeakReference> unloading, string done, Action? then)
+    private async Task ReportAsync(Task<WeakReference> unloading, string done)
     {
         await unloading.ConfigureAwait(false);
-        engine.Dispatcher.Post(null, () =>
-        {
-            Reply(done);
-            then?.Invoke();
-        });
+        engine.Dispatcher.Post(null, () => Reply(done));
     }
 
     private void Use(string transport, string plugin)

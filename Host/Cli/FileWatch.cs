@@ -1,3 +1,4 @@
+using PluginNet.Host.Output;
 using PluginNet.Host.Engine;
 using PluginNet.Host.Plugins;
 

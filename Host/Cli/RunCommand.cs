@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using PluginNet.Host.Output;
 using PluginNet.Host.Engine;
 using PluginNet.Host.Plugins;
 

@@ -1,3 +1,5 @@
+using PluginNet.Host.Output;
+
 namespace PluginNet.Host.Engine;
 
 /// <summary>How an engine is set up. Every field has a sensible default.</summary>

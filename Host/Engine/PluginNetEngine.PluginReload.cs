@@ -1,3 +1,4 @@
+using PluginNet.Host.Output;
 using PluginNet.Host.Plugins;
 
 namespace PluginNet.Host.Engine;

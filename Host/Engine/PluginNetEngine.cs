@@ -1,8 +1,9 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Threading;
-using PluginNet.Host.Lua;
 using PluginNet.Host.Lua.Modules;
-using PluginNet.Host.Lua.Net;
+using PluginNet.Host.Output;
+using PluginNet.Host.Transports;
+using PluginNet.Host.Lua;
 using PluginNet.Host.Plugins;
 
 namespace PluginNet.Host.Engine;
@@ -21,7 +22,8 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     private readonly List<ScriptRuntime> _scripts = [];
     private readonly List<ILuaModule> _applicationModules = [];
     private readonly ScriptUnloader _unloader;
-    private readonly EngineServices _services;
+    private readonly ScriptServices _scriptServices;
+    private readonly NetServices _netServices;
     private PluginConfig? _config;
     private long _frame;
 
@@ -31,8 +33,14 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Options = options ?? new EngineOptions();
         Plugins = new PluginManager(Options.Output);
         _unloader = new ScriptUnloader(_scripts, Options.Output);
-        _services = new EngineServices(
-            Dispatcher, Transports, Options.Output, Options, () => _config?.AllowedOrigins ?? [], () => _config?.Permissions ?? NetPermissions.AllowAll);
+        _scriptServices = new ScriptServices(Dispatcher, Options.Output, Options.CallbackTimeLimit);
+        _netServices = new NetServices(
+            Transports,
+            () => _config?.Permissions ?? NetPermissions.AllowAll,
+            () => _config?.AllowedOrigins ?? [],
+            Options.DownloadDirectory,
+            Options.DefaultHttpTimeout,
+            Options.MaxConcurrentRequestsPerScript);
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
     }
@@ -195,11 +203,22 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     public IReadOnlyList<(string Script, IReadOnlyList<LedgerEntry> Resources)> Status() =>
         [.. _scripts.Where(s => s.Scope.IsActive).Select(s => (s.ScriptPath, s.Scope.Ledger.Snapshot()))];
 
-    /// <summary>Unloads a script and loads the file again in a fresh Lua state. Menu thread.</summary>
+    /// <summary>
+    /// Unloads a script and loads the file again in a fresh Lua state. The new version is compiled
+    /// first: when it cannot be read or does not compile, that is logged, false is returned and the
+    /// running version stays loaded, untouched. Menu thread.
+    /// </summary>
     public bool ReloadScript(string path)
     {
-        UnloadScript(path);
-        return LoadScript(path);
+        var full = Path.GetFullPath(path);
+        if (_scripts.Any(s => s.ScriptPath == full) && ScriptSyntax.Problem(full) is { } problem)
+        {
+            Options.Output.Log(LogLevel.Error, Path.GetFileName(full), $"not reloaded: {problem}; the running version stays loaded");
+            return false;
+        }
+
+        UnloadScript(full);
+        return LoadScript(full);
     }
 
     /// <summary>
@@ -222,7 +241,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             return false;
         }
 
-        var script = new ScriptRuntime(full, _services);
+        var script = new ScriptRuntime(full, _scriptServices);
         try
         {
             script.InstallBaseModules(_ =>
@@ -252,7 +271,8 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         _scripts.Add(script);
         if (!script.RunScriptFile())
         {
-            _unloader.Request(script);
+            // It never loaded, so nobody hears script_unloaded for it; what its top level opened is released.
+            _unloader.Request(script, announce: false);
             _unloader.ProcessPending();
             return false;
         }
@@ -277,12 +297,22 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Unloads every script.</summary>
+    /// <summary>
+    /// Unloads every script (the end of a run): first every unload is announced, in load order, to
+    /// every script, so each script hears every unload, its own included; then each script's resources
+    /// are released and its state closed.
+    /// </summary>
     public void UnloadAllScripts()
     {
-        foreach (var script in _scripts.ToList())
+        var leaving = _scripts.Where(s => s.Scope.IsActive).ToList();
+        foreach (var script in leaving)
         {
-            _unloader.Request(script);
+            ScriptUnloader.Announce(script, leaving);
+        }
+
+        foreach (var script in leaving)
+        {
+            _unloader.Request(script, announce: false);
         }
 
         _unloader.ProcessPending();
@@ -305,12 +335,12 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Dispatcher.Dispose();
     }
 
-    private static IEnumerable<IScriptModule> BuiltInModules() =>
+    private IEnumerable<IScriptModule> BuiltInModules() =>
     [
         new OutputModule(),
         new JsonModule(),
         new NetModule(),
-        .. TransportKind.All.Select(kind => kind.CreateBinder()),
+        .. TransportKind.All.Select(kind => kind.CreateBinder(_netServices)),
     ];
 
     // A handler may unload its own or another script: iterate a copy, skip ended ones, then tear down.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PluginNet.Host.Output;
 using PluginNet.Core.Resources;
 using PluginNet.Host.Lua;
 
@@ -15,10 +16,19 @@ internal sealed class ScriptUnloader(List<ScriptRuntime> scripts, IScriptOutput 
     private static readonly TimeSpan ServerCloseWait = TimeSpan.FromSeconds(5);
     private readonly ConcurrentQueue<ScriptRuntime> _queue = new();
     private readonly List<Task> _releases = [];
+    private readonly ConcurrentDictionary<ScriptRuntime, byte> _unannounced = new();
 
-    /// <summary>Ends the script now (nothing queued for it runs); it is torn down at the next <see cref="ProcessPending"/>.</summary>
-    public void Request(ScriptRuntime script)
+    /// <summary>
+    /// Ends the script now (nothing queued for it runs); it is torn down at the next <see cref="ProcessPending"/>.
+    /// <paramref name="announce"/> false: a script that never finished loading; nobody hears <c>script_unloaded</c> for it.
+    /// </summary>
+    public void Request(ScriptRuntime script, bool announce = true)
     {
+        if (!announce)
+        {
+            _unannounced.TryAdd(script, 0);
+        }
+
         // From now on nothing queued for this script runs; its state lives until its turn below.
         if (script.Scope.End())
         {
@@ -54,11 +64,13 @@ internal sealed class ScriptUnloader(List<ScriptRuntime> scripts, IScriptOutput 
         }
     }
 
-    private void Teardown(ScriptRuntime script)
+    /// <summary>
+    /// Fires <c>script_unloaded</c> for <paramref name="script"/> to each of <paramref name="listeners"/>
+    /// that is still loaded, and to <paramref name="script"/> itself. Menu thread.
+    /// </summary>
+    public static void Announce(ScriptRuntime script, IReadOnlyList<ScriptRuntime> listeners)
     {
-        // The seed's contract: every loaded script, the unloading one included, hears script_unloaded
-        // before the unloading script's resources are torn down (so its handler may still close them).
-        foreach (var listener in scripts.ToList())
+        foreach (var listener in listeners)
         {
             if (listener == script || listener.Scope.IsActive)
             {
@@ -69,6 +81,16 @@ internal sealed class ScriptUnloader(List<ScriptRuntime> scripts, IScriptOutput 
                     state.SetField(-2, "script_path");
                 });
             }
+        }
+    }
+
+    private void Teardown(ScriptRuntime script)
+    {
+        // The seed's contract: every loaded script, the unloading one included, hears script_unloaded
+        // before the unloading script's resources are torn down (so its handler may still close them).
+        if (!_unannounced.TryRemove(script, out _))
+        {
+            Announce(script, scripts.ToList());
         }
 
         scripts.Remove(script);

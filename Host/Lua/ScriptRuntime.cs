@@ -3,7 +3,7 @@ using System.Reflection;
 using System.Text;
 using KeraLua;
 using PluginNet.Core.Resources;
-using PluginNet.Host.Engine;
+using PluginNet.Host.Output;
 using LuaState = KeraLua.Lua;
 
 namespace PluginNet.Host.Lua;
@@ -27,7 +27,7 @@ internal sealed class ScriptRuntime : IDisposable
 
     private static readonly long StartTimestamp = Stopwatch.GetTimestamp();
 
-    public ScriptRuntime(string scriptPath, EngineServices services)
+    public ScriptRuntime(string scriptPath, ScriptServices services)
     {
         ScriptPath = scriptPath;
         Services = services;
@@ -40,7 +40,7 @@ internal sealed class ScriptRuntime : IDisposable
 
     public ScriptScope Scope { get; }
 
-    public EngineServices Services { get; }
+    public ScriptServices Services { get; }
 
     public NLua.Lua Lua => _lua;
 
@@ -65,7 +65,7 @@ internal sealed class ScriptRuntime : IDisposable
             },
         });
         State.Insert(-4); // raw, traceback, sethook, getinfo
-        State.PushNumber(Services.Options.CallbackTimeLimit.TotalMilliseconds);
+        State.PushNumber(Services.CallbackTimeLimit.TotalMilliseconds);
         RunGlue("prelude", 5, 1);
         _utilRef = State.Ref(LuaRegistry.Index);
         foreach (var helpers in (string[])["options", "text", "numbers"])

@@ -2,11 +2,12 @@ using System.Composition.Hosting;
 using System.Runtime.Loader;
 using McMaster.NETCore.Plugins;
 using PluginNet.Core.Transports;
+using PluginNet.Host.Transports;
 
 namespace PluginNet.Host.Plugins;
 
 /// <summary>A plugin loaded into its own collectible load context, with the transports it exports.</summary>
-public sealed class LoadedPlugin
+public sealed class LoadedPlugin : ITransportSource
 {
     private PluginLoader? _loader;
     private readonly Dictionary<TransportKind, object> _exports = [];

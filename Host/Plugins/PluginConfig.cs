@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PluginNet.Host.Transports;
 
 namespace PluginNet.Host.Plugins;
 

@@ -1,9 +1,10 @@
-using System.Composition;
 using System.Composition.Hosting;
+using System.Composition;
 using System.Reflection;
 using McMaster.NETCore.Plugins;
 using PluginNet.Core.Plugins;
-using PluginNet.Host.Engine;
+using PluginNet.Host.Output;
+using PluginNet.Host.Transports;
 
 namespace PluginNet.Host.Plugins;
 

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
-using PluginNet.Host.Plugins;
 
 namespace PluginNet.MicroBench;
 

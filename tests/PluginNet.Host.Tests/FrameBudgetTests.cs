@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
-using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Host.Tests;

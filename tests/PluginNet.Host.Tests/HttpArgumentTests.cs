@@ -1,6 +1,5 @@
 using NSubstitute;
 using PluginNet.Core.Transports;
-using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Host.Tests;

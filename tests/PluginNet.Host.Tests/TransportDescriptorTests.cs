@@ -21,7 +21,7 @@ public class TransportDescriptorTests
             Assert.True(k.Contract.IsInterface, $"{k.Key}: the contract is a Core interface");
             Assert.Equal(typeof(IHttpTransport).Assembly, k.Contract.Assembly);
             Assert.NotNull(typeof(PluginNetEngine).Assembly.GetManifestResourceInfo($"PluginNet.Glue.{k.GlueFile}.lua"));
-            Assert.NotNull(k.CreateBinder());
+            Assert.NotNull(k.CreateBinder(null!));
             Assert.Same(k, TransportKind.ForContract(k.Contract));
             Assert.True(TransportKind.TryParse(k.Key, out var parsed) && parsed == k);
         });

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Host.Tests;

@@ -1,5 +1,3 @@
-using PluginNet.Host.Engine;
-
 namespace PluginNet.TestSupport;
 
 /// <summary>Collects print and log lines from any thread, and lets a test wait for one.</summary>

@@ -1,6 +1,7 @@
 -- `event.on(name, fn)`, `script.unload()` and `_SCRIPT_PATH`. Returns `fire(name, arg)`, which the
 -- engine calls on the menu thread to deliver `frame_update`, `script_unloaded` and host events.
 local raw, util, script_path = ...
+local type = type
 local handlers = {}
 
 event = {}
@@ -17,8 +18,10 @@ function event.on(name, fn)
 end
 
 script = {}
+local unloading = false
 
 function script.unload()
+  unloading = true
   raw.unload()
 end
 
@@ -27,8 +30,11 @@ _SCRIPT_PATH = script_path
 return function(name, arg)
   local list = handlers[name]
   if list == nil then return end
-  -- A handler added while firing runs from the next event on.
+  -- A handler added while firing runs from the next event on. After script.unload() no handler
+  -- runs, not even the rest of this event's, except the script's own script_unloaded handlers.
+  local own_unload = name == "script_unloaded" and type(arg) == "table" and arg.script_path == script_path
   for i = 1, #list do
+    if unloading and not own_unload then return end
     util.call("event '" .. name .. "' handler", list[i], arg)
   end
 end

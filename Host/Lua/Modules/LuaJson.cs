@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Text.Unicode;
 using System.Text.Json;
+using System.Text.Unicode;
 using KeraLua;
 using LuaState = KeraLua.Lua;
 

@@ -1,4 +1,4 @@
-using PluginNet.Host.Engine;
+using PluginNet.Host.Output;
 
 namespace PluginNet.Host.Lua.Modules;
 

@@ -4,7 +4,6 @@ using System.Text;
 using PluginNet.Bench.Infrastructure;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
-using PluginNet.Host.Plugins;
 
 namespace PluginNet.Bench.Jobs;
 

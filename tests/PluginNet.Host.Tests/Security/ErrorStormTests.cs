@@ -1,4 +1,3 @@
-using PluginNet.Host.Engine;
 using PluginNet.Host.Lua;
 using PluginNet.TestSupport;
 

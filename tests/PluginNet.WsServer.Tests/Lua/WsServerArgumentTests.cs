@@ -2,7 +2,6 @@ using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
-using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 

@@ -1,8 +1,7 @@
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
-using PluginNet.Host.Lua.Net;
 
-namespace PluginNet.Host.Plugins;
+namespace PluginNet.Host.Transports;
 
 /// <summary><c>net.ws</c>: served by <see cref="IWebSocketClientTransport"/>, limited by the <c>ws</c> host list.</summary>
 public sealed class WsTransportKind : TransportKind<IWebSocketClientTransport>
@@ -18,5 +17,5 @@ public sealed class WsTransportKind : TransportKind<IWebSocketClientTransport>
     /// <summary>The <c>ws</c> list of hosts scripts may reach.</summary>
     public HostListRule Hosts { get; }
 
-    internal override IScriptModule CreateBinder() => new WsBinder();
+    internal override IScriptModule CreateBinder(NetServices net) => new WsBinder(net);
 }

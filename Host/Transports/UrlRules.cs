@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// What the host does with parts of a URL that .NET either rejects without a reason or drops without a

@@ -1,6 +1,6 @@
 using PluginNet.Host.Lua;
 
-namespace PluginNet.Host.Plugins;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// One transport, described once: its plugin contract, its <c>plugins.json</c> key, its Lua binder and
@@ -81,13 +81,13 @@ public abstract class TransportKind
     }
 
     /// <summary>Creates this transport's binder, installed into every new script.</summary>
-    internal abstract IScriptModule CreateBinder();
+    internal abstract IScriptModule CreateBinder(NetServices net);
 
     /// <summary>Wraps a transport with the plugin that serves it, typed by the contract.</summary>
     internal abstract object Provide(string pluginName, object transport);
 
     /// <summary>Called after the registry picked a provider, to connect transports that wrap others.</summary>
-    internal virtual void Wire(IReadOnlyList<LoadedPlugin> plugins, object? serving)
+    internal virtual void Wire(IReadOnlyList<ITransportSource> plugins, object? serving)
     {
     }
 }

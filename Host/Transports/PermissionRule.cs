@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace PluginNet.Host.Plugins;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// One list of the <c>permissions</c> section of <c>plugins.json</c> (such as <c>"http": ["api.example.com"]</c>):

@@ -1,7 +1,7 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
 
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 // The state the binding keeps for one server: its transport server, ledger entry and opened clients.
 internal sealed partial class WsServerBinder

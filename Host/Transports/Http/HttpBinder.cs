@@ -2,21 +2,21 @@ using System.Collections.Concurrent;
 using KeraLua;
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
-using PluginNet.Host.Plugins;
+using PluginNet.Host.Lua;
 using LuaState = KeraLua.Lua;
 
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// <c>net.http</c> for one script: the glue checks arguments, the raw <c>send</c> validates and starts
 /// the request on whichever HTTP transport is current, and the response comes back through the
 /// dispatcher to the glue's <c>deliver</c> on the menu thread. Every pending request is in the ledger.
 /// </summary>
-internal sealed class HttpBinder : IScriptModule
+internal sealed class HttpBinder(NetServices net) : IScriptModule
 {
-    public void Install(ScriptRuntime script) => new Binding(script).Install();
+    public void Install(ScriptRuntime script) => new Binding(script, net).Install();
 
-    private sealed class Binding(ScriptRuntime script) : TransportBinding<IHttpTransport>(script, TransportKind.Http)
+    private sealed class Binding(ScriptRuntime script, NetServices net) : TransportBinding<IHttpTransport>(script, net, TransportKind.Http)
     {
         private readonly Lock _gate = new();
         private readonly Queue<Action> _waiting = new();
@@ -90,7 +90,7 @@ internal sealed class HttpBinder : IScriptModule
             var saveToFile = state.ToText(6);
             if (!string.IsNullOrEmpty(saveToFile))
             {
-                target = DownloadFolder.Resolve(Script.Services.Options.DownloadDirectory, saveToFile, out var pathError);
+                target = DownloadFolder.Resolve(Net.DownloadDirectory, saveToFile, out var pathError);
                 if (target is null)
                 {
                     refusal = "refused: " + pathError;
@@ -100,7 +100,7 @@ internal sealed class HttpBinder : IScriptModule
 
             var timeout = state.ToOptionalNumber(7) is { } seconds
                 ? HttpTimeout.FromSeconds(seconds)
-                : Script.Services.Options.DefaultHttpTimeout;
+                : Net.DefaultHttpTimeout;
             refusal = string.Empty;
             return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target)
             {
@@ -179,7 +179,7 @@ internal sealed class HttpBinder : IScriptModule
 
             lock (_gate)
             {
-                if (_inFlight >= Script.Services.Options.MaxConcurrentRequestsPerScript)
+                if (_inFlight >= Net.MaxConcurrentRequestsPerScript)
                 {
                     _waiting.Enqueue(Begin); // sent, in order, when an earlier request finishes
                     return;

@@ -1,8 +1,8 @@
 using PluginNet.Core.Resources;
-using PluginNet.Host.Plugins;
+using PluginNet.Host.Lua;
 using LuaState = KeraLua.Lua;
 
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// What every <c>net.X</c> binding of one script shares: installing its glue, finding the transport
@@ -18,9 +18,10 @@ internal abstract class TransportBinding<TContract>
     private readonly string _callbackName;
     private int _deliverRef;
 
-    protected TransportBinding(ScriptRuntime script, TransportKind<TContract> kind)
+    protected TransportBinding(ScriptRuntime script, NetServices net, TransportKind<TContract> kind)
     {
         Script = script;
+        Net = net;
         Kind = kind;
         _callbackName = kind.LuaName + " callback";
     }
@@ -29,11 +30,14 @@ internal abstract class TransportBinding<TContract>
 
     protected TransportKind<TContract> Kind { get; }
 
+    /// <summary>The engine's transports, permissions and settings for <c>net</c>.</summary>
+    protected NetServices Net { get; }
+
     /// <summary>The transport serving this part of <c>net</c> right now, or null when no plugin does.</summary>
-    protected TransportProvider<TContract>? Current => Script.Services.Transports.Get(Kind);
+    protected TransportProvider<TContract>? Current => Net.Transports.Get(Kind);
 
     /// <summary>The permissions of this script, from plugins.json.</summary>
-    protected ScriptPermissions Permissions => Script.Services.Permissions().For(Script.ScriptPath);
+    protected ScriptPermissions Permissions => Net.Permissions().For(Script.ScriptPath);
 
     /// <summary>Runs the transport's glue with <see cref="RawFunctions"/> and sets <c>net.KEY</c>.</summary>
     public void Install() => _deliverRef = Script.InstallNetPart(Kind.GlueFile, RawFunctions(), GlueArguments());

@@ -1,8 +1,7 @@
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
-using PluginNet.Host.Lua.Net;
 
-namespace PluginNet.Host.Plugins;
+namespace PluginNet.Host.Transports;
 
 /// <summary><c>net.ws_server</c>: served by <see cref="IWebSocketServerTransport"/>, limited by the <c>listen</c> port list.</summary>
 public sealed class WsServerTransportKind : TransportKind<IWebSocketServerTransport>
@@ -12,5 +11,5 @@ public sealed class WsServerTransportKind : TransportKind<IWebSocketServerTransp
     {
     }
 
-    internal override IScriptModule CreateBinder() => new WsServerBinder();
+    internal override IScriptModule CreateBinder(NetServices net) => new WsServerBinder(net);
 }

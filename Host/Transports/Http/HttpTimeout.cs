@@ -1,4 +1,4 @@
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// A script's <c>timeout</c> in seconds as the transport takes it. A timer waits at most about 49.7

@@ -1,6 +1,6 @@
 using PluginNet.Core.Transports;
 
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 // The event sink of one server: the transport's reports, posted to the menu thread as binding events.
 internal sealed partial class WsServerBinder

@@ -1,9 +1,9 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
-using PluginNet.Host.Plugins;
+using PluginNet.Host.Lua;
 using LuaState = KeraLua.Lua;
 
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// <c>net.ws</c> for one script: the glue checks arguments and keeps the callbacks; the raw functions
@@ -11,16 +11,16 @@ namespace PluginNet.Host.Lua.Net;
 /// transport's events come back through the dispatcher to the glue's <c>deliver</c> on the menu thread.
 /// Every connection is in the script's ledger until it has closed.
 /// </summary>
-internal sealed class WsBinder : IScriptModule
+internal sealed class WsBinder(NetServices net) : IScriptModule
 {
     // How long an unloading script's connections get for a polite close (1001) before they are aborted.
     private static readonly TimeSpan UnloadCloseTimeout = TimeSpan.FromSeconds(2);
 
     private static readonly byte[] MessageKind = "message"u8.ToArray();
 
-    public void Install(ScriptRuntime script) => new Binding(script).Install();
+    public void Install(ScriptRuntime script) => new Binding(script, net).Install();
 
-    private sealed class Binding(ScriptRuntime script) : TransportBinding<IWebSocketClientTransport>(script, TransportKind.WebSocketClient)
+    private sealed class Binding(ScriptRuntime script, NetServices net) : TransportBinding<IWebSocketClientTransport>(script, net, TransportKind.WebSocketClient)
     {
         // Menu thread only. A connection leaves when its close has been delivered to the script.
         private readonly Dictionary<long, Connection> _connections = [];

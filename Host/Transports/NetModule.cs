@@ -1,6 +1,6 @@
-using PluginNet.Host.Plugins;
+using PluginNet.Host.Lua;
 
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>The <c>net</c> table itself; its parts (net.http, net.ws, net.ws_server) install after it.</summary>
 internal sealed class NetModule : IScriptModule

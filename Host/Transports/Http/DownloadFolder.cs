@@ -1,4 +1,4 @@
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>Where <c>save_to_file</c> may write: only inside the host's download folder.</summary>
 internal static class DownloadFolder

@@ -1,4 +1,4 @@
-namespace PluginNet.Host.Plugins;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// What each script may reach, from the <c>permissions</c> section of <c>plugins.json</c>: one list per

@@ -1,4 +1,4 @@
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// Request headers a script may not set, because the transport writes them from the request itself:

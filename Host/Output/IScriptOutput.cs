@@ -1,4 +1,4 @@
-namespace PluginNet.Host.Engine;
+namespace PluginNet.Host.Output;
 
 /// <summary>Where a script's <c>print</c> and <c>log.*</c> output and the engine's own messages go.</summary>
 /// <remarks>Called on the menu thread, except engine messages, which may come from any thread.</remarks>

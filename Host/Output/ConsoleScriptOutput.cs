@@ -1,4 +1,4 @@
-namespace PluginNet.Host.Engine;
+namespace PluginNet.Host.Output;
 
 /// <summary>The command line's output: <c>print</c> to standard output, logs to standard error.</summary>
 public sealed class ConsoleScriptOutput : IScriptOutput

@@ -1,6 +1,6 @@
 using PluginNet.Core.Transports;
 
-namespace PluginNet.Host.Plugins;
+namespace PluginNet.Host.Transports;
 
 /// <summary>A transport with the name of the plugin that serves it.</summary>
 /// <typeparam name="T">The transport contract.</typeparam>
@@ -64,7 +64,7 @@ public sealed class TransportRegistry
     /// Recomputes every transport from the loaded plugins: the preferred plugin when it is loaded and
     /// serves the transport, otherwise the first loaded plugin that does.
     /// </summary>
-    public void Rebuild(IReadOnlyList<LoadedPlugin> plugins)
+    public void Rebuild(IReadOnlyList<ITransportSource> plugins)
     {
         var providers = new Dictionary<TransportKind, Served>();
         foreach (var kind in TransportKind.All)
@@ -85,9 +85,9 @@ public sealed class TransportRegistry
         _providers = providers;
     }
 
-    private LoadedPlugin? Pick(IReadOnlyList<LoadedPlugin> plugins, TransportKind kind)
+    private ITransportSource? Pick(IReadOnlyList<ITransportSource> plugins, TransportKind kind)
     {
-        LoadedPlugin? chosen = null;
+        ITransportSource? chosen = null;
         if (_preferred.TryGetValue(kind, out var name))
         {
             chosen = plugins.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) && p.Export(kind) is not null);

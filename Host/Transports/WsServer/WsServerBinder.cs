@@ -1,10 +1,10 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
-using PluginNet.Host.Engine;
-using PluginNet.Host.Plugins;
+using PluginNet.Host.Output;
+using PluginNet.Host.Lua;
 using LuaState = KeraLua.Lua;
 
-namespace PluginNet.Host.Lua.Net;
+namespace PluginNet.Host.Transports;
 
 /// <summary>
 /// <c>net.ws_server</c> for one script: the glue checks arguments and owns the WsServer handles and
@@ -12,7 +12,7 @@ namespace PluginNet.Host.Lua.Net;
 /// current; client events come back through the dispatcher to the glue's <c>deliver</c> on the menu
 /// thread. Every server is in the script's ledger until it is closed.
 /// </summary>
-internal sealed partial class WsServerBinder : IScriptModule
+internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
 {
     /// <summary>A client may lag this far behind (bytes queued for it) before it is closed with 1008.</summary>
     /// <remarks>
@@ -24,10 +24,10 @@ internal sealed partial class WsServerBinder : IScriptModule
     /// <summary>How long <c>srv:close()</c> may hold the menu thread; the close goes on in the background after that.</summary>
     public static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
 
-    public void Install(ScriptRuntime script) => new Binding(script).Install();
+    public void Install(ScriptRuntime script) => new Binding(script, net).Install();
 
     // Its per-server state and event sink are in WsServerBinder.ServerSlot.cs and WsServerBinder.ServerEvents.cs.
-    private sealed partial class Binding(ScriptRuntime script) : TransportBinding<IWebSocketServerTransport>(script, TransportKind.WebSocketServer)
+    private sealed partial class Binding(ScriptRuntime script, NetServices net) : TransportBinding<IWebSocketServerTransport>(script, net, TransportKind.WebSocketServer)
     {
         private const int Open = 0;
         private const int Message = 1;
@@ -83,7 +83,7 @@ internal sealed partial class WsServerBinder : IScriptModule
             var request = new WebSocketListenRequest(
                 port,
                 WebSocketLimits.MaxMessageBytes,
-                Script.Services.AllowedOrigins(),
+                Net.AllowedOrigins(),
                 WebSocketLimits.HandshakeTimeout,
                 MaxQueuedBytesPerClient);
             try

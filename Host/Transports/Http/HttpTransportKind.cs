@@ -1,8 +1,7 @@
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
-using PluginNet.Host.Lua.Net;
 
-namespace PluginNet.Host.Plugins;
+namespace PluginNet.Host.Transports;
 
 /// <summary><c>net.http</c>: served by <see cref="IHttpTransport"/>, limited by the <c>http</c> host list.</summary>
 public sealed class HttpTransportKind : TransportKind<IHttpTransport>
@@ -18,11 +17,11 @@ public sealed class HttpTransportKind : TransportKind<IHttpTransport>
     /// <summary>The <c>http</c> list of hosts scripts may reach.</summary>
     public HostListRule Hosts { get; }
 
-    internal override IScriptModule CreateBinder() => new HttpBinder();
+    internal override IScriptModule CreateBinder(NetServices net) => new HttpBinder(net);
 
     // The serving recorder (or other decorator) forwards to the next plugin that serves HTTP; every
     // other decorator lets go of its inner transport, so it never pins an unloaded plugin.
-    internal override void Wire(IReadOnlyList<LoadedPlugin> plugins, object? serving)
+    internal override void Wire(IReadOnlyList<ITransportSource> plugins, object? serving)
     {
         foreach (var plugin in plugins)
         {

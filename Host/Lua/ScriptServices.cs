@@ -1,0 +1,10 @@
+using PluginNet.Core.Threading;
+using PluginNet.Host.Output;
+
+namespace PluginNet.Host.Lua;
+
+/// <summary>What every script's runtime needs from the engine.</summary>
+/// <param name="Dispatcher">Hands completions to the menu thread.</param>
+/// <param name="Output">Print and log.</param>
+/// <param name="CallbackTimeLimit">How long one callback may run before it is aborted.</param>
+internal sealed record ScriptServices(MenuThreadDispatcher Dispatcher, IScriptOutput Output, TimeSpan CallbackTimeLimit);

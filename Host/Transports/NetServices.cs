@@ -1,0 +1,16 @@
+namespace PluginNet.Host.Transports;
+
+/// <summary>What the bindings of <c>net</c> need from the engine, besides the script itself.</summary>
+/// <param name="Transports">The transport serving each part of <c>net</c> right now.</param>
+/// <param name="Permissions">What each script may reach, from <c>plugins.json</c>.</param>
+/// <param name="AllowedOrigins">Extra WebSocket server origins from <c>plugins.json</c>.</param>
+/// <param name="DownloadDirectory">Folder that <c>save_to_file</c> paths resolve under.</param>
+/// <param name="DefaultHttpTimeout">HTTP timeout when a script gives none.</param>
+/// <param name="MaxConcurrentRequestsPerScript">HTTP requests one script may have on the wire at once.</param>
+internal sealed record NetServices(
+    TransportRegistry Transports,
+    Func<NetPermissions> Permissions,
+    Func<IReadOnlyList<string>> AllowedOrigins,
+    string DownloadDirectory,
+    TimeSpan DefaultHttpTimeout,
+    int MaxConcurrentRequestsPerScript);
