@@ -1,4 +1,4 @@
--- A live dashboard for a running script: the seed's net.ws_server example, made runnable.
+-- A live dashboard for a running script: the net.ws_server example of docs/API.md, made runnable.
 --
 --   dotnet run --project Host -c Release -- run examples/dashboard.lua
 --   then open examples/dashboard.html in a browser (file:// is fine; ?port=N for another port)
@@ -6,7 +6,7 @@
 -- Every frame the state is broadcast as JSON to every connected page; pages send commands back
 -- as JSON ({"cmd":"heal","amount":10}, {"cmd":"pause"}, {"cmd":"say","text":"..."}, {"cmd":"quit"}).
 -- There is no game here, so the "player" is simulated. PLUGINNET_DASHBOARD_PORT picks the port
--- (0 = any free one); the default is the seed's 8080.
+-- (0 = any free one); the default is 8080, as in that example.
 
 local PORT = math.tointeger(tonumber(os.getenv("PLUGINNET_DASHBOARD_PORT") or "")) or 8080
 
@@ -81,7 +81,7 @@ event.on("frame_update", function(e)
   end
 end)
 
--- As in the seed: close the server when this script unloads (the host would do it anyway).
+-- As in docs/API.md's event.on example: close the server when this script unloads (the host would do it anyway).
 event.on("script_unloaded", function(ue)
   if ue.script_path == _SCRIPT_PATH then srv:close() end
 end)

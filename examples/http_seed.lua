@@ -1,4 +1,4 @@
--- The HTTP examples of the original API document, runnable as one script.
+-- The HTTP examples the API was first described with (docs/API.md, net.http), runnable as one script.
 --
 -- Offline, from the hand-written recordings in examples/cassettes/ (04xx):
 --   dotnet run --project Host -c Release -- run examples/http_seed.lua --plugins examples/plugins.replay.json

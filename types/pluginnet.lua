@@ -69,14 +69,16 @@
 ---@field port integer The port it listens on: the one asked for, or the free one picked for port 0 (read-only).
 local WsServer = {} -- luacheck: ignore 241 (only LuaLS reads this class table)
 
----Sends a text message to one client. False when that client is not connected (any more).
----Raises an error for a message over 64 MB or one that is not UTF-8 text.
+---Sends a text message to one client. False when that client's `on_open` has not run yet, its
+---`on_close` has, or it is no longer connected. Raises an error for a message over 64 MB or one
+---that is not UTF-8 text.
 ---@param client integer
 ---@param msg string
 ---@return boolean sent
 function WsServer:send(client, msg) end
 
----Sends a text message to every connected client whose on_open has run. Raises an error for a message over 64 MB or one that is not UTF-8 text.
+---Sends a text message to every client `client_count()` counts (its on_open has run, its on_close
+---has not). Raises an error for a message over 64 MB or one that is not UTF-8 text.
 ---@param msg string
 function WsServer:broadcast(msg) end
 
@@ -84,7 +86,7 @@ function WsServer:broadcast(msg) end
 ---@param client integer
 ---@param code? integer Close code: 1000 (default), 1001-1003, 1007-1014 or 3000-4999.
 ---@param reason? string Default "".
----@return boolean closing False when that client is not connected.
+---@return boolean closing False when that client's `on_open` has not run yet, its `on_close` has, or it is gone.
 function WsServer:disconnect(client, code, reason) end
 
 ---Stops the server: every client gets `on_close` with 1001, and the port is free when it returns.
@@ -95,7 +97,8 @@ function WsServer:close() end
 ---@return boolean
 function WsServer:is_open() end
 
----How many clients are connected now.
+---How many clients the script has: those whose `on_open` has run and whose `on_close` has not.
+---Each of them gets the next `broadcast`; `send` and `disconnect` accept exactly these.
 ---@return integer
 function WsServer:client_count() end
 
@@ -283,8 +286,10 @@ function event.on(name, fn) end
 script = {}
 
 ---Unloads this script once the current callback returns: no other callback of it runs (not even its
----other handlers of the same event), `script_unloaded` fires, then its servers, connections and
----pending requests are released. The run ends when every script has unloaded.
+---other handlers of the same event), `script_unloaded` fires, then its servers and connections are
+---closed. Its pending HTTP requests (also those made in this callback or in its `script_unloaded`
+---handler) are still sent, for at most 5 s more; their callbacks never run.
+---The run ends when every script has unloaded.
 function script.unload() end
 
 ---Absolute path of this script's file.

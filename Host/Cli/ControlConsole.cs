@@ -1,6 +1,5 @@
 using PluginNet.Host.Engine;
 using PluginNet.Host.Plugins;
-
 using PluginNet.Host.Transports;
 
 namespace PluginNet.Host.Cli;
@@ -67,7 +66,7 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
                 case "use":
                     if (words.Count != 3)
                     {
-                        Reply("# usage: use TRANSPORT PLUGIN   (TRANSPORT is http, ws or ws_server; e.g. use http Replay)");
+                        Reply($"# usage: use TRANSPORT PLUGIN   (TRANSPORT is {TransportKind.KeyList("or")}; e.g. use http Replay)");
                         break;
                     }
 

@@ -41,7 +41,10 @@ public sealed partial class PluginNetEngine
         }
 
         Options.Output.Log(LogLevel.Info, null, $"plugin '{entry.Name}' reloaded: the new version serves {serves} from now on; the previous one is being released and unloaded");
-        _ = RetireAsync(old); // failures are logged there
+        LastRetirement = RetireAsync(old); // failures are logged there
         return PluginReloadOutcome.Reloaded;
     }
+
+    /// <summary>The release and unload of the version replaced by the last reload; its weak reference lets a test prove the context is collected.</summary>
+    internal Task<WeakReference>? LastRetirement { get; private set; }
 }

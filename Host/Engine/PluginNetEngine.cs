@@ -40,7 +40,8 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             () => _config?.AllowedOrigins ?? [],
             Options.DownloadDirectory,
             Options.DefaultHttpTimeout,
-            Options.MaxConcurrentRequestsPerScript);
+            Options.MaxConcurrentRequestsPerScript,
+            new LastRequests());
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
     }
@@ -146,7 +147,8 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     // version of the same plugin, switched in just before, keeps what scripts open on it from now on.
     private Task<WeakReference> RetireAsync(LoadedPlugin plugin)
     {
-        var releases = _scripts.Select(s => s.Scope.Ledger.ReleasePluginAsync(plugin.Name, ReleaseReason.PluginUnloaded)).ToArray();
+        var releases = _scripts.Select(s => s.Scope.Ledger.ReleasePluginAsync(plugin.Name, ReleaseReason.PluginUnloaded))
+            .Append(_netServices.LastRequests.CancelPluginAsync(plugin.Name)).ToArray();
         return FinishAsync();
 
         async Task<WeakReference> FinishAsync()
@@ -321,11 +323,15 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     /// <summary>Completes when every resource release started so far has finished.</summary>
     public Task WhenReleasedAsync() => _unloader.WhenReleasedAsync();
 
-    /// <summary>Unloads every script, waits (bounded) for their resources to be released, then unloads the plugins.</summary>
+    /// <summary>
+    /// Unloads every script, waits (bounded) for their resources to be released and for the HTTP
+    /// requests they left to end (at most <c>LastRequests.Grace</c>), then unloads the plugins.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         UnloadAllScripts();
         await _unloader.WaitReleasesAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await _netServices.LastRequests.DrainAsync().ConfigureAwait(false);
         foreach (var plugin in Plugins.Plugins.ToList())
         {
             await Plugins.UnloadAsync(plugin).ConfigureAwait(false);

@@ -12,7 +12,7 @@ internal static class ScriptSyntax
         byte[] chunk;
         try
         {
-            chunk = File.ReadAllBytes(path);
+            chunk = ScriptSource.Prepare(File.ReadAllBytes(path)); // as the load will see it (byte-order mark, #! line)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -7,10 +7,12 @@ namespace PluginNet.Host.Transports;
 /// <param name="DownloadDirectory">Folder that <c>save_to_file</c> paths resolve under.</param>
 /// <param name="DefaultHttpTimeout">HTTP timeout when a script gives none.</param>
 /// <param name="MaxConcurrentRequestsPerScript">HTTP requests one script may have on the wire at once.</param>
+/// <param name="LastRequests">HTTP requests that outlive their unloaded script, bounded.</param>
 internal sealed record NetServices(
     TransportRegistry Transports,
     Func<NetPermissions> Permissions,
     Func<IReadOnlyList<string>> AllowedOrigins,
     string DownloadDirectory,
     TimeSpan DefaultHttpTimeout,
-    int MaxConcurrentRequestsPerScript);
+    int MaxConcurrentRequestsPerScript,
+    LastRequests LastRequests);

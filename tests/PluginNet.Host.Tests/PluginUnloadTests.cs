@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using PluginNet.Host.Engine;
 using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 using Xunit.Abstractions;
@@ -151,6 +152,35 @@ public class PluginUnloadTests(ITestOutputHelper log)
 
         Assert.StartsWith("close\t1001\t", runner.Output.Prints[1]);
         Assert.True(await CollectedAsync(context), "the WsClient plugin's load context is still alive after unload");
+    }
+
+    [Fact]
+    public async Task ReloadPlugin_TwentyTimesWithAScript_NewVersionServesAndEveryOldVersionCollected()
+    {
+        await using var server = await TestHttpServer.StartAsync(app => app.Map("/n", context => context.Response.WriteAsync("n")));
+        var config = await WriteConfigWithReplayAsync(server.Url("/n"), "Http");
+        var script = LuaScripts.Write($$"""
+            event.on("hit", function(i) net.http:get("{{server.Url("/n")}}", function(r) print("hit " .. i .. " " .. r.body) end) end)
+            """);
+        await using var runner = await EngineRunner.StartAsync([script], pluginsJson: config);
+        var entry = PluginConfig.Load(config).Plugins.Single(p => p.Name == "Http");
+
+        var collected = 0;
+        for (var i = 1; i <= 20; i++)
+        {
+            Task<WeakReference>? retired = null;
+            await runner.InvokeAsync(e =>
+            {
+                Assert.Equal(PluginReloadOutcome.Reloaded, e.ReloadPlugin(entry));
+                retired = e.LastRetirement;
+            });
+            var index = i;
+            await runner.InvokeAsync(e => e.FireEvent("hit", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            await runner.Output.WaitForPrintAsync(p => p == $"hit {index} n", TimeSpan.FromSeconds(10));
+            collected += await CollectedAsync(await retired!.WaitAsync(TimeSpan.FromSeconds(10))) ? 1 : 0;
+        }
+
+        Assert.Equal(20, collected);
     }
 
     // All four plugins, with a Replay cassette answering GET url with "n".

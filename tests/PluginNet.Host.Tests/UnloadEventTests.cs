@@ -80,6 +80,19 @@ public class UnloadEventTests
     }
 
     [Fact]
+    public async Task ReloadScript_NewVersionWithByteOrderMarkAndShebang_CompilesAndIsReloaded()
+    {
+        var b = LuaScripts.Write("print('b v1')", $"b-{Guid.NewGuid():N}.lua");
+        await using var runner = await EngineRunner.StartAsync([b]);
+
+        await File.WriteAllBytesAsync(b, [0xEF, 0xBB, 0xBF, .. "#!/usr/bin/env lua\nprint('b v2') script.unload()"u8]);
+        await runner.InvokeAsync(e => Assert.True(e.ReloadScript(b)));
+        await runner.WaitForExitAsync();
+
+        Assert.Equal(["b v1", "b v2"], runner.Output.Prints);
+    }
+
+    [Fact]
     public async Task ScriptUnload_InOneFrameHandler_LaterHandlersOfThatFrameDoNotRun()
     {
         var script = LuaScripts.Write("""

@@ -8,18 +8,23 @@ namespace PluginNet.TestSupport;
 /// <summary>
 /// A minimal HTTP/1.1 server on 127.0.0.1 that records each request exactly as it came off the wire:
 /// the request line and every header line in order, unmerged (Kestrel joins repeated headers, this
-/// does not). Answers every request with <c>200 ok</c> and closes the connection.
+/// does not). Answers every request with <c>200 ok</c> and closes the connection, or, when told to
+/// hang, never answers and notes when the client gives up.
 /// </summary>
 public sealed class RawHttpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Channel<RawHttpRequest> _requests = Channel.CreateUnbounded<RawHttpRequest>();
+    private readonly Channel<bool> _hangUps = Channel.CreateUnbounded<bool>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
+    private readonly bool _hang;
 
     /// <summary>Starts listening on a free port.</summary>
-    public RawHttpServer()
+    /// <param name="hang">True: never answer; a client closing the connection is reported by <see cref="WaitForHangUpAsync"/>.</param>
+    public RawHttpServer(bool hang = false)
     {
+        _hang = hang;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = AcceptAsync();
@@ -47,6 +52,20 @@ public sealed class RawHttpServer : IAsyncDisposable
 
     /// <summary>True when a request has arrived that no <see cref="NextAsync"/> took yet.</summary>
     public bool TryTake(out RawHttpRequest? request) => _requests.Reader.TryRead(out request);
+
+    /// <summary>Waits until a client closes a connection whose request was left unanswered (hang mode), bounded.</summary>
+    public async Task WaitForHangUpAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            await _hangUps.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no client of 127.0.0.1:{Port} gave up within {within.TotalSeconds:0.#} s");
+        }
+    }
 
     private async Task AcceptAsync()
     {
@@ -90,6 +109,11 @@ public sealed class RawHttpServer : IAsyncDisposable
                 var body = new byte[length];
                 await stream.ReadExactlyAsync(body, _stop.Token);
                 _requests.Writer.TryWrite(new RawHttpRequest(lines[0], headers, body));
+                if (_hang)
+                {
+                    await WaitForCloseAsync(stream);
+                    return;
+                }
 
                 await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"u8.ToArray(), _stop.Token);
             }
@@ -98,6 +122,22 @@ public sealed class RawHttpServer : IAsyncDisposable
                 // The client went away; whatever arrived complete is recorded.
             }
         }
+    }
+
+    private async Task WaitForCloseAsync(NetworkStream stream)
+    {
+        try
+        {
+            while (await stream.ReadAsync(new byte[256], _stop.Token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // reset by the client: it gave up as well
+        }
+
+        _hangUps.Writer.TryWrite(true);
     }
 
     // Reads up to and without the blank line that ends the head; null when the peer closed first.

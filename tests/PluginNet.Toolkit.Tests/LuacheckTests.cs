@@ -116,7 +116,7 @@ public class LuacheckTests
         }
         catch (Win32Exception ex)
         {
-            Assert.Fail($"luacheck is not installed ({ex.Message}); the Lua lint needs it: apt-get install -y lua-check");
+            Assert.Fail($"luacheck is not installed ({ex.Message}); the Lua lint needs it: run ./test.sh from the repository root, which installs it (Debian package lua-check)");
             throw;
         }
 

@@ -2,16 +2,16 @@
 -- trailing argument nothing reads (`get(url, {}, cb, 1)`) would otherwise be ignored in silence.
 -- Both raise a bad-argument error at the script's line; an unknown key names the nearest valid one.
 local util = ...
-local type, pairs, tostring, format, sort, concat, min = type, pairs, tostring, string.format, table.sort, table.concat, math.min
-local byte = string.byte
+local type, pairs, tostring, select = type, pairs, tostring, select
+local format, byte, sort, concat, min = string.format, string.byte, table.sort, table.concat, math.min
 
 -- Edit distance (insertions, deletions, substitutions, and swapped neighbours count one each).
 local function distance(a, b)
   local la, lb = #a, #b
-  local previous, before, row = {}, {}, {}
+  local previous, before = {}, {}
   for j = 0, lb do previous[j] = j end
   for i = 1, la do
-    row = { [0] = i }
+    local row = { [0] = i }
     local ca = byte(a, i)
     for j = 1, lb do
       local cb = byte(b, j)

@@ -7,8 +7,9 @@ local len, format = utf8.len, string.format
 function util.check_text(msg, n, fname, level)
   local ok, bad = len(msg)
   if ok == nil then
-    util.arg_error(n, fname, format("message is not UTF-8 text (byte %d is not valid UTF-8); a text frame must be UTF-8:"
-      .. " convert the text to UTF-8, or encode binary data as text first (hex or base64)", bad),
+    util.arg_error(n, fname, format("message is not UTF-8 text (byte %d is not valid UTF-8);"
+      .. " a text frame must be UTF-8: convert the text to UTF-8,"
+      .. " or encode binary data as text first (hex or base64)", bad),
       (level or 2) + 1)
   end
 end

@@ -150,6 +150,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
         {
             // Never disposed on purpose: the ledger may cancel it at any time; it holds no timer or handle.
             var cancel = new CancellationTokenSource();
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var started = DateTimeOffset.UtcNow;
             var entry = Track(
                 ResourceKind.PendingRequest,
@@ -157,6 +158,13 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
                 () => $"{spec.Method} {spec.Url}",
                 async reason =>
                 {
+                    if (reason == ReleaseReason.ScriptUnloaded)
+                    {
+                        // Not cancelled: a script's last request still goes out; its response is dropped.
+                        Net.LastRequests.Adopt(pluginName, cancel, finished.Task);
+                        return;
+                    }
+
                     await cancel.CancelAsync().ConfigureAwait(false);
                     if (reason == ReleaseReason.PluginUnloaded)
                     {
@@ -170,7 +178,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             // a time starts them, in the order the script made them (Replay relies on that order).
             void Begin()
             {
-                _starts.Enqueue(new PendingStart(id, transport, spec, cancel, entry));
+                _starts.Enqueue(new PendingStart(id, transport, spec, cancel, entry, finished));
                 if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
                 {
                     ThreadPool.UnsafeQueueUserWorkItem(static binding => binding.DrainStarts(), this, preferLocal: false);
@@ -198,7 +206,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             {
                 while (_starts.TryDequeue(out var start))
                 {
-                    _ = RunAsync(start.Id, start.Transport, start.Spec, start.Cancel, start.Entry);
+                    _ = RunAsync(start);
                 }
 
                 Volatile.Write(ref _draining, 0);
@@ -225,8 +233,9 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             next?.Invoke();
         }
 
-        private async Task RunAsync(long id, IHttpTransport transport, HttpRequestSpec spec, CancellationTokenSource cancel, LedgerEntry entry)
+        private async Task RunAsync(PendingStart start)
         {
+            var (id, transport, spec, cancel, entry, finished) = start;
             HttpResult result;
             try
             {
@@ -250,6 +259,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             finally
             {
                 OnFinished();
+                finished.TrySetResult();
             }
 
             if (Untrack(entry))
@@ -258,7 +268,8 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             }
         }
 
-        private sealed record PendingStart(long Id, IHttpTransport Transport, HttpRequestSpec Spec, CancellationTokenSource Cancel, LedgerEntry Entry);
+        private sealed record PendingStart(
+            long Id, IHttpTransport Transport, HttpRequestSpec Spec, CancellationTokenSource Cancel, LedgerEntry Entry, TaskCompletionSource Finished);
 
         private void Deliver(long id, HttpResult result)
         {

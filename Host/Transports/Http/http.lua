@@ -18,8 +18,6 @@ local function check_field(options, field, expected, n, fname)
 end
 
 local function send(fname, n, url, method, options, callback)
-  -- send -> net.http:fname -> the script's line.
-  util.check_keys(options, OPTIONS, n, fname, "option", 3)
   local headers = check_field(options, "headers", "table", n, fname)
   if headers ~= nil then
     for k, v in pairs(headers) do
@@ -54,6 +52,7 @@ function http:get(url, a, b, ...)
     send("get", 2, url, "GET", { timeout = b }, a)
   elseif type(a) == "table" then
     check(b, 3, "get", "function")
+    util.check_keys(a, OPTIONS, 2, "get", "option")
     send("get", 2, url, "GET", a, b)
   else
     arg_error(2, "get", "function or table expected, got " .. type(a))
@@ -74,6 +73,7 @@ function http:post(url, a, b, c, d, ...)
   elseif type(a) == "table" then
     check(b, 3, "post", "function")
     util.no_extra(4, "post", "post(url, options, callback) (a timeout goes in options)", 2, c, d, ...)
+    util.check_keys(a, OPTIONS, 2, "post", "option")
     send("post", 2, url, "POST", a, b)
   else
     arg_error(2, "post", "string or table expected, got " .. type(a))
@@ -94,6 +94,7 @@ function http:request(url, method, options, callback, ...)
   end
   check(options, 3, "request", "table")
   check(callback, 4, "request", "function")
+  util.check_keys(options, OPTIONS, 3, "request", "option")
   send("request", 3, url, method:upper(), options, callback)
 end
 

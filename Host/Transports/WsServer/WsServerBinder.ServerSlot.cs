@@ -13,7 +13,10 @@ internal sealed partial class WsServerBinder
             public readonly Binding Binding = binding;
             public readonly long Id = id;
 
-            /// <summary>Clients whose on_open the script has had and whose on_close it has not (menu thread).</summary>
+            /// <summary>
+            /// Clients whose on_open the script has had and whose on_close it has not (menu thread): the one
+            /// set client_count counts and send, broadcast and disconnect reach.
+            /// </summary>
             public readonly HashSet<long> Opened = [];
             public IWebSocketServer? Server;
             public LedgerEntry? Entry;

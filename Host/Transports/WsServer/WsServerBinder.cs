@@ -127,17 +127,21 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             return 3;
         }
 
+        // The clients of send, broadcast, disconnect and client_count are one set: those whose on_open
+        // the script has had and whose on_close it has not (ServerSlot.Opened). A client the transport
+        // has accepted but the script has not heard of yet is not counted and gets nothing, so a script
+        // that counts a client can reach it, and a client's first message is what on_open sends it.
+
         // raw.send(id, client, msg) -> bool
         private int Send(LuaState state)
         {
-            var server = Find(state);
-            state.PushBoolean(server is not null && server.Send(state.ToInteger(2), state.ToBytes(3) ?? []));
+            var server = FindOpened(state, out var client);
+            state.PushBoolean(server is not null && server.Send(client, state.ToBytes(3) ?? []));
             return 1;
         }
 
-        // raw.broadcast(id, msg): to the clients the script has heard open. A client whose on_open is
-        // still on its way gets nothing yet, so its first message is whatever on_open sends (as in Node,
-        // where 'connection' fires before any broadcast can reach the new client).
+        // raw.broadcast(id, msg): to the clients the script has heard open (as in Node, where
+        // 'connection' fires before any broadcast can reach the new client).
         private int Broadcast(LuaState state)
         {
             if (!_servers.TryGetValue(state.ToInteger(1), out var slot) || slot.Server is not { } server)
@@ -164,8 +168,8 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
         // raw.disconnect(id, client, code, reason) -> bool
         private int Disconnect(LuaState state)
         {
-            var server = Find(state);
-            state.PushBoolean(server is not null && server.Disconnect(state.ToInteger(2), (int)state.ToInteger(3), state.ToText(4) ?? ""));
+            var server = FindOpened(state, out var client);
+            state.PushBoolean(server is not null && server.Disconnect(client, (int)state.ToInteger(3), state.ToText(4) ?? ""));
             return 1;
         }
 
@@ -205,12 +209,19 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
 
         private int ClientCount(LuaState state)
         {
-            state.PushInteger(Find(state)?.ClientCount ?? 0);
+            state.PushInteger(_servers.TryGetValue(state.ToInteger(1), out var slot) && slot.Server is not null ? slot.Opened.Count : 0);
             return 1;
         }
 
         private IWebSocketServer? Find(LuaState state) =>
             _servers.TryGetValue(state.ToInteger(1), out var slot) ? slot.Server : null;
+
+        // The server of raw.f(id, client, ...) when that client is in the script's set, else null.
+        private IWebSocketServer? FindOpened(LuaState state, out long client)
+        {
+            client = state.ToInteger(2);
+            return _servers.TryGetValue(state.ToInteger(1), out var slot) && slot.Opened.Contains(client) ? slot.Server : null;
+        }
 
         /// <summary>
         /// Closes the server once (srv:close, unload, plugin unload), then lets the glue forget its

@@ -3,7 +3,7 @@
 -- delivered the last on_close of that server on the menu thread.
 local raw, util, max_message = ...
 local check, check_opt, arg_error = util.check, util.check_opt, util.arg_error
-local type, tostring, format, tointeger, error, pairs, next = type, tostring, string.format, math.tointeger, error, pairs, next
+local type, tostring, format, error, pairs, next = type, tostring, string.format, error, pairs, next
 
 local ws_server = {}
 local servers = {}                              -- id -> callbacks table
@@ -112,7 +112,8 @@ end
 function methods:disconnect(client, code, reason)
   local id = server_id(self, "disconnect")
   local c = check_client(client, "disconnect")
-  local k = code == nil and 1000 or util.check_integer(code, 2, "disconnect", "close code must be an integer")
+  local k = code == nil and 1000
+    or util.check_integer(code, 2, "disconnect", "close code must be an integer")
   check_opt(reason, 3, "disconnect", "string")
   if not ((k >= 1000 and k <= 1003) or (k >= 1007 and k <= 1014) or (k >= 3000 and k <= 4999)) then
     arg_error(2, "disconnect", "close code " .. tostring(code) .. " may not be sent (use 1000-1003, 1007-1014 or 3000-4999)")

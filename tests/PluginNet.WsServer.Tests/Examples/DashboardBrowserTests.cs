@@ -17,7 +17,7 @@ public sealed partial class DashboardBrowserTests
     [Fact]
     public async Task Dashboard_OpenedInChromium_ShowsLiveValuesAndItsCommandsReachTheScript()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium");
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run ./test.sh from the repository root, which installs it (Debian package chromium)");
         await using var host = PluginNetProcess.Start(
             [RepoPaths.Example("dashboard.lua")], new Dictionary<string, string> { ["PLUGINNET_DASHBOARD_PORT"] = "0" }, console: true);
         var port = int.Parse(

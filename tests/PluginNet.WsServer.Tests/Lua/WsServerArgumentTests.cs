@@ -82,21 +82,33 @@ public sealed class WsServerArgumentTests
     [Fact]
     public async Task Methods_CallTheServerWithDefaults()
     {
-        _server.Send(5, Arg.Any<ReadOnlyMemory<byte>>()).Returns(true);
-        _server.Disconnect(5, Arg.Any<int>(), Arg.Any<string>()).Returns(true);
-        _server.ClientCount.Returns(3);
+        _server.Send(Arg.Any<long>(), Arg.Any<ReadOnlyMemory<byte>>()).Returns(true);
+        _server.Disconnect(Arg.Any<long>(), Arg.Any<int>(), Arg.Any<string>()).Returns(true);
+        _server.ClientCount.Returns(3); // the transport's count; the script's count is the clients it heard open
+        var listened = new TaskCompletionSource<IWebSocketServerEvents>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _transport.Listen(Arg.Any<WebSocketListenRequest>(), Arg.Do<IWebSocketServerEvents>(listened.SetResult)).Returns(_server);
 
-        var output = await RunAsync("""
-            local srv = net.ws_server:listen(8080, {})
-            print(srv:send(5, "a\0\195\191"), srv:send(6, "x"), srv:client_count(), srv:is_open())
-            srv:broadcast("all")
-            print(srv:disconnect(5), srv:disconnect(5, 4000, "why"))
-            srv:close()
-            print(srv:is_open(), srv:client_count(), srv:send(5, "late"))
-            script.unload()
-            """);
+        // Client 5 is one the script has heard open; 6 is not (send to it is false without asking the server).
+        var runner = await EngineRunner.StartAsync(
+            [LuaScripts.Write("""
+                local srv
+                srv = net.ws_server:listen(8080, { on_open = function(c)
+                  print(srv:send(c, "a\0\195\191"), srv:send(6, "x"), srv:client_count(), srv:is_open())
+                  srv:broadcast("all")
+                  print(srv:disconnect(c), srv:disconnect(c, 4000, "why"))
+                  srv:close()
+                  print(srv:is_open(), srv:client_count(), srv:send(c, "late"))
+                  script.unload()
+                end })
+                """)],
+            configure: e => e.Transports.Pin(TransportKind.WebSocketServer, "Substitute", _transport),
+            withPlugins: false);
+        (await listened.Task.WaitAsync(TestTimeouts.Event)).OnOpen(5);
+        await runner.WaitForExitAsync();
+        var output = runner.Output;
 
-        Assert.Equal(["true\tfalse\t3\ttrue", "true\ttrue", "false\t0\tfalse"], output.Prints);
+        Assert.Equal(["true\tfalse\t1\ttrue", "true\ttrue", "false\t0\tfalse"], output.Prints);
+        _server.DidNotReceive().Send(6, Arg.Any<ReadOnlyMemory<byte>>());
         _server.Received(1).Send(5, Arg.Is<ReadOnlyMemory<byte>>(m => m.ToArray().SequenceEqual(new byte[] { (byte)'a', 0, 0xC3, 0xBF })));
         _server.Received(1).Broadcast(Arg.Is<ReadOnlyMemory<byte>>(m => m.ToArray().SequenceEqual(new byte[] { (byte)'a', (byte)'l', (byte)'l' })));
         _server.Received(1).Disconnect(5, 1000, "");
