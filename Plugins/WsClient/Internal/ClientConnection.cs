@@ -105,9 +105,9 @@ internal sealed partial class ClientConnection : IWebSocketConnection
     /// </remarks>
     public Task CloseAsync(int code, string reason, CancellationToken cancellationToken)
     {
-        if (!ClientRules.IsSendableCloseCode(code))
+        if (!WebSocketCloseRules.IsSendable(code))
         {
-            throw new ArgumentOutOfRangeException(nameof(code), code, "a close code must be 1000-4999 and not 1004-1006 or 1015");
+            throw new ArgumentOutOfRangeException(nameof(code), code, "a close code must be " + WebSocketCloseRules.SendableCodes);
         }
 
         BeginLocalClose(code, reason ?? string.Empty);
@@ -135,7 +135,7 @@ internal sealed partial class ClientConnection : IWebSocketConnection
             _state = StateClosing;
             _initiator = Initiator.Local;
             _localCode = code;
-            _localReason = ClientRules.TrimCloseReason(reason);
+            _localReason = WebSocketCloseRules.TruncateReason(reason);
         }
 
         if (abortConnect)

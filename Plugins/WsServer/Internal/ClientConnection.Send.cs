@@ -166,7 +166,7 @@ internal sealed partial class ClientConnection
             // 1005 means "no code in the peer's frame": the echo carries no code either.
             return _closeCode == 1005
                 ? (WebSocketCloseStatus.Empty, null)
-                : ((WebSocketCloseStatus)_closeCode, CloseCodes.TruncateReason(_closeReason));
+                : ((WebSocketCloseStatus)_closeCode, WebSocketCloseRules.TruncateReason(_closeReason));
         }
     }
 }

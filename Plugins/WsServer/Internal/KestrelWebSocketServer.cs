@@ -105,14 +105,14 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
     public bool Disconnect(long client, int code, string reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        if (!CloseCodes.IsSendable(code))
+        if (!WebSocketCloseRules.IsSendable(code))
         {
-            throw new ArgumentOutOfRangeException(nameof(code), code, "not a close code that may be sent");
+            throw new ArgumentOutOfRangeException(nameof(code), code, "a close code must be " + WebSocketCloseRules.SendableCodes);
         }
 
         return _clients.TryGetValue(client, out var connection)
             && connection.RequestClose(
-                code, CloseCodes.TruncateReason(reason), dropPending: false, error: null, ServerSettings.CloseHandshakeTimeout);
+                code, WebSocketCloseRules.TruncateReason(reason), dropPending: false, error: null, ServerSettings.CloseHandshakeTimeout);
     }
 
     /// <inheritdoc />

@@ -7,6 +7,24 @@ namespace PluginNet.WsClient.Tests.Transport;
 
 public sealed class MessagingTests : TransportTestBase
 {
+    [Theory]
+    [InlineData(1016)]
+    [InlineData(2999)]
+    [InlineData(1015)]
+    public async Task CloseAsync_CodeReservedByTheProtocol_RefusedAsTheServerRefusesIt(int code)
+    {
+        var log = new ServerLog();
+        await using var server = await TestWsServer.StartWebSocketAsync((ws, ct) => ServerSide.RunAsync(ws, log, echo: true, ct));
+        var (connection, events) = Connect(server.Url);
+        await events.WaitOpenAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => connection.CloseAsync(code, "x", CancellationToken.None));
+
+        Assert.Contains(WebSocketCloseRules.SendableCodes, error.Message);
+        Assert.True(connection.IsOpen);
+        await connection.CloseAsync(WebSocketLimits.NormalClosure, "done", CancellationToken.None);
+    }
+
     [Fact]
     public async Task Send_TextToEchoServer_ServerGetsTextAndClientGetsEcho()
     {
