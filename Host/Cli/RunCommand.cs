@@ -92,6 +92,7 @@ internal static class RunCommand
             return ExitCodes.UsageError;
         }
 
+        options = options.WithLimits(config.Limits);
         var engine = new PluginNetEngine(options);
         var signal = 0;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, ExitCodes.Interrupted));

@@ -1,4 +1,6 @@
+using PluginNet.Core.Transports;
 using PluginNet.Host.Output;
+using PluginNet.Host.Plugins;
 
 namespace PluginNet.Host.Engine;
 
@@ -35,9 +37,29 @@ public sealed record EngineOptions
     /// <summary>Default HTTP timeout when a script gives none. The seed says 10 seconds.</summary>
     public TimeSpan DefaultHttpTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Largest HTTP response body held in memory; a larger one fails the request. Default 64 MiB.</summary>
+    public long MaxHttpBodyBytes { get; init; } = HttpRequestSpec.DefaultMaxBodyBytes;
+
     /// <summary>
     /// When true, <see cref="PluginNetEngine.Run"/> keeps going with no script loaded (until a stop or
     /// the timeout), as <c>run --watch</c> does while it waits for a broken script to be fixed.
     /// </summary>
     public bool StayAliveWithoutScripts { get; init; }
+
+    /// <summary>
+    /// These options with the <c>limits</c> section of <c>plugins.json</c> applied on top: every limit it
+    /// holds (its defaults for fields it leaves out) replaces the one here. <c>pluginnet run</c> does this.
+    /// </summary>
+    public EngineOptions WithLimits(ConfigLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return this with
+        {
+            CallbackBudget = TimeSpan.FromMilliseconds(limits.Engine.CallbackBudgetMs),
+            CallbackTimeLimit = TimeSpan.FromMilliseconds(limits.Engine.CallbackTimeLimitMs),
+            MaxConcurrentRequestsPerScript = limits.Http.MaxConcurrentPerScript,
+            DefaultHttpTimeout = TimeSpan.FromSeconds(limits.Http.DefaultTimeoutS),
+            MaxHttpBodyBytes = limits.Http.MaxBodyBytes,
+        };
+    }
 }

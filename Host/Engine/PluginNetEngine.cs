@@ -41,6 +41,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             Options.DownloadDirectory,
             Options.DefaultHttpTimeout,
             Options.MaxConcurrentRequestsPerScript,
+            Options.MaxHttpBodyBytes,
             new LastRequests());
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");

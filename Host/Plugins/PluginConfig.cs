@@ -19,6 +19,9 @@ public sealed record PluginConfig(
     /// <summary>The folder plugin paths are relative to.</summary>
     public string BaseDirectory => Path.GetDirectoryName(FilePath)!;
 
+    /// <summary>The <c>limits</c> section; every area at its default when absent.</summary>
+    public ConfigLimits Limits { get; init; } = ConfigLimits.Defaults;
+
     /// <summary>Reads and checks <paramref name="path"/>; every problem names the file, the field and what is wrong.</summary>
     /// <exception cref="PluginConfigException">The file is missing, is not JSON, or a field is wrong.</exception>
     public static PluginConfig Load(string path)

@@ -6,7 +6,7 @@ namespace PluginNet.Host.Plugins;
 /// <summary>Turns the JSON of <c>plugins.json</c> into a <see cref="PluginConfig"/>, field by field, with precise errors.</summary>
 internal sealed class PluginConfigReader(string filePath)
 {
-    private static readonly string[] TopLevelFields = ["plugins", "transports", "ws_server", "permissions", "$schema", "comment"];
+    private static readonly string[] TopLevelFields = ["plugins", "transports", "ws_server", "permissions", "limits", "$schema", "comment"];
 
     public PluginConfig Read(JsonElement root)
     {
@@ -19,14 +19,17 @@ internal sealed class PluginConfigReader(string filePath)
         {
             if (!TopLevelFields.Contains(property.Name))
             {
-                throw Fail(property.Name, $"unknown field (expected one of: {string.Join(", ", TopLevelFields[..4])})");
+                throw Fail(property.Name, $"unknown field (expected one of: {string.Join(", ", TopLevelFields[..5])})");
             }
         }
 
         var plugins = ReadPlugins(root);
         var transports = ReadTransports(root, plugins);
         var origins = ReadAllowedOrigins(root);
-        return new PluginConfig(filePath, plugins, transports, origins, ReadPermissions(root));
+        return new PluginConfig(filePath, plugins, transports, origins, ReadPermissions(root))
+        {
+            Limits = new LimitsReader(filePath).Read(root),
+        };
     }
 
     private List<PluginEntry> ReadPlugins(JsonElement root)
@@ -254,7 +257,7 @@ internal sealed class PluginConfigReader(string filePath)
         return value.GetString()!;
     }
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
+    internal static string Describe(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Object => "an object",
         JsonValueKind.Array => "an array",

@@ -7,6 +7,7 @@ namespace PluginNet.Host.Transports;
 /// <param name="DownloadDirectory">Folder that <c>save_to_file</c> paths resolve under.</param>
 /// <param name="DefaultHttpTimeout">HTTP timeout when a script gives none.</param>
 /// <param name="MaxConcurrentRequestsPerScript">HTTP requests one script may have on the wire at once.</param>
+/// <param name="MaxHttpBodyBytes">Largest HTTP response body held in memory.</param>
 /// <param name="LastRequests">HTTP requests that outlive their unloaded script, bounded.</param>
 internal sealed record NetServices(
     TransportRegistry Transports,
@@ -15,4 +16,5 @@ internal sealed record NetServices(
     string DownloadDirectory,
     TimeSpan DefaultHttpTimeout,
     int MaxConcurrentRequestsPerScript,
+    long MaxHttpBodyBytes,
     LastRequests LastRequests);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Host.Tests;
@@ -238,9 +240,89 @@ public class CommandLineTests
         }
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string arguments)
+    [Fact]
+    public async Task Run_LimitsCallbackTimeLimitInPluginsJson_AbortsAfterThatTime()
     {
-        using var process = Start(arguments);
+        var config = WriteConfig("""{ "engine": { "callback_time_limit_ms": 60 } }""");
+        var script = LuaScripts.Write("while true do end\n");
+
+        var (code, _, stderr) = await RunAsync($"run \"{script}\" --no-console --plugins \"{config}\"", defaultPlugins: false);
+
+        Assert.Equal(1, code);
+        Assert.Contains(":1: callback aborted: still running after 60 ms", stderr);
+    }
+
+    [Fact]
+    public async Task Run_LimitsMaxConcurrentPerScriptInPluginsJson_AtMostThatManyOnTheWire()
+    {
+        var concurrent = 0;
+        var peak = 0;
+        var third = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await TestHttpServer.StartAsync(app => app.Map("/n", async context =>
+        {
+            var now = Interlocked.Increment(ref concurrent);
+            InterlockedMax(ref peak, now);
+            if (now >= 3)
+            {
+                third.TrySetResult();
+            }
+
+            // Hold the request until a third one is on the wire at once, or 200 ms: with a limit of 2 that never happens.
+            await Task.WhenAny(third.Task, Task.Delay(TimeSpan.FromMilliseconds(200)));
+            Interlocked.Decrement(ref concurrent);
+            await context.Response.WriteAsync("ok");
+        }));
+        var config = WriteConfig("""{ "http": { "max_concurrent_per_script": 2 } }""");
+        var script = LuaScripts.Write($$"""
+            local done = 0
+            for i = 1, 6 do
+              net.http:get("{{server.Url("/n")}}", function(r)
+                done = done + 1
+                if done == 6 then print("all done") script.unload() end
+              end)
+            end
+            """);
+
+        var (code, stdout, stderr) = await RunAsync($"run \"{script}\" --no-console --timeout 30 --plugins \"{config}\"", defaultPlugins: false);
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal("all done", stdout.Trim());
+        Assert.Equal(2, Volatile.Read(ref peak));
+    }
+
+    [Fact]
+    public async Task Run_LimitOutOfRangeInPluginsJson_Exits2NamingFileFieldAndRange()
+    {
+        var config = WriteConfig("""{ "http": { "max_concurrent_per_script": 5000 } }""");
+        var script = LuaScripts.Write("print('never')");
+
+        var (code, stdout, stderr) = await RunAsync($"run \"{script}\" --no-console --plugins \"{config}\"", defaultPlugins: false);
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains($"{config}: limits.http.max_concurrent_per_script: 5000 is out of range: must be a whole number from 1 to 1024", stderr);
+    }
+
+    // A plugins.json in a fresh folder with the built Http plugin and the given limits section.
+    private static string WriteConfig(string limits)
+    {
+        var http = Path.Combine(RepoPaths.Root, "artifacts", "plugins", "Http", "PluginNet.Plugins.Http.dll");
+        var path = Path.Combine(LuaScripts.NewFolder(), "plugins.json");
+        File.WriteAllText(path, $$"""{ "plugins": [ { "name": "Http", "path": "{{http}}" } ], "limits": {{limits}} }""");
+        return path;
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string arguments, bool defaultPlugins = true)
+    {
+        using var process = Start(arguments, defaultPlugins: defaultPlugins);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));

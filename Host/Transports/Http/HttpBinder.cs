@@ -102,7 +102,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
                 ? HttpTimeout.FromSeconds(seconds)
                 : Net.DefaultHttpTimeout;
             refusal = string.Empty;
-            return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target)
+            return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target, Net.MaxHttpBodyBytes)
             {
                 CheckRedirect = permissions.CheckHttp, // permissions hold on every redirect hop too
             };

@@ -1,0 +1,10 @@
+namespace PluginNet.Host.Plugins;
+
+/// <summary>The <c>limits</c> section of <c>plugins.json</c>, one record per area; an absent field keeps its default.</summary>
+/// <param name="Engine">Menu-thread limits (<c>limits.engine</c>).</param>
+/// <param name="Http">HTTP limits (<c>limits.http</c>).</param>
+public sealed record ConfigLimits(EngineLimits Engine, HttpLimits Http)
+{
+    /// <summary>Every area at its default, as when <c>plugins.json</c> has no <c>limits</c> section.</summary>
+    public static ConfigLimits Defaults { get; } = new(EngineLimits.Defaults, HttpLimits.Defaults);
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+
+namespace PluginNet.Host.Plugins;
+
+/// <summary>Reads the <c>limits</c> section of <c>plugins.json</c>: every field typed and range-checked, errors naming the field.</summary>
+internal sealed class LimitsReader(string filePath)
+{
+    private const long MaxBodyBytes = 64L * 1024 * 1024;
+    private static readonly string[] Areas = ["engine", "http"];
+    private static readonly string[] EngineFields = ["callback_budget_ms", "callback_time_limit_ms"];
+    private static readonly string[] HttpFields = ["max_concurrent_per_script", "default_timeout_s", "max_body_bytes"];
+
+    public ConfigLimits Read(JsonElement root)
+    {
+        if (!root.TryGetProperty("limits", out var section))
+        {
+            return ConfigLimits.Defaults;
+        }
+
+        RequireObject(section, "limits", "{ \"http\": { \"max_concurrent_per_script\": 4 } }");
+        foreach (var area in section.EnumerateObject())
+        {
+            CheckKnown($"limits.{area.Name}", area.Name, Areas, "area");
+        }
+
+        var engine = EngineLimits.Defaults;
+        if (section.TryGetProperty("engine", out var e))
+        {
+            var fields = Fields(e, "engine", EngineFields);
+            engine = new EngineLimits(
+                (int)Whole(fields, "engine", "callback_budget_ms", 1, 1000, engine.CallbackBudgetMs),
+                (int)Whole(fields, "engine", "callback_time_limit_ms", 10, 60_000, engine.CallbackTimeLimitMs));
+        }
+
+        var http = HttpLimits.Defaults;
+        if (section.TryGetProperty("http", out var h))
+        {
+            var fields = Fields(h, "http", HttpFields);
+            http = new HttpLimits(
+                (int)Whole(fields, "http", "max_concurrent_per_script", 1, 1024, http.MaxConcurrentPerScript),
+                (int)Whole(fields, "http", "default_timeout_s", 1, 86_400, http.DefaultTimeoutS),
+                Whole(fields, "http", "max_body_bytes", 1, MaxBodyBytes, http.MaxBodyBytes));
+        }
+
+        return new ConfigLimits(engine, http);
+    }
+
+    private Dictionary<string, JsonElement> Fields(JsonElement area, string name, string[] known)
+    {
+        RequireObject(area, $"limits.{name}", $"{{ \"{known[0]}\": ... }}");
+        var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var field in area.EnumerateObject())
+        {
+            CheckKnown($"limits.{name}.{field.Name}", field.Name, known, "field");
+            fields[field.Name] = field.Value;
+        }
+
+        return fields;
+    }
+
+    private long Whole(Dictionary<string, JsonElement> fields, string area, string field, long min, long max, long fallback)
+    {
+        if (!fields.TryGetValue(field, out var value))
+        {
+            return fallback;
+        }
+
+        var at = $"limits.{area}.{field}";
+        var range = $"a whole number from {min} to {max}";
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number))
+        {
+            throw Fail(at, $"must be {range}, not {PluginConfigReader.Describe(value)}");
+        }
+
+        return number >= min && number <= max ? number : throw Fail(at, $"{number} is out of range: must be {range}");
+    }
+
+    private void RequireObject(JsonElement value, string at, string example)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            throw Fail(at, $"must be an object such as {example}, not {PluginConfigReader.Describe(value)}");
+        }
+    }
+
+    private void CheckKnown(string at, string name, string[] known, string what)
+    {
+        if (known.Contains(name, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        var hint = NearestName.Find(name, known) is { } near ? $"did you mean {near}? " : string.Empty;
+        throw Fail(at, $"unknown {what} ({hint}expected {string.Join(", ", known)})");
+    }
+
+    private PluginConfigException Fail(string field, string problem) => new(filePath, field, problem);
+}
