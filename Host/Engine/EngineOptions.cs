@@ -1,6 +1,7 @@
 using PluginNet.Core.Transports;
 using PluginNet.Host.Output;
 using PluginNet.Host.Plugins;
+using PluginNet.Host.Transports;
 
 namespace PluginNet.Host.Engine;
 
@@ -40,6 +41,15 @@ public sealed record EngineOptions
     /// <summary>Largest HTTP response body held in memory; a larger one fails the request. Default 64 MiB.</summary>
     public long MaxHttpBodyBytes { get; init; } = HttpRequestSpec.DefaultMaxBodyBytes;
 
+    /// <summary>WebSocket client limits (<c>limits.ws</c> in plugins.json). Default: 64 MiB messages.</summary>
+    public WsLimits Ws { get; init; } = WsLimits.Defaults;
+
+    /// <summary>WebSocket server limits (<c>limits.ws_server</c>). Default: 64 MiB messages, 16 MiB queued per client.</summary>
+    public WsServerLimits WsServer { get; init; } = WsServerLimits.Defaults;
+
+    /// <summary>UDP limits (<c>limits.udp</c>). Default: 4 MiB of datagrams queued per socket.</summary>
+    public UdpLimits Udp { get; init; } = UdpLimits.Defaults;
+
     /// <summary>
     /// When true, <see cref="PluginNetEngine.Run"/> keeps going with no script loaded (until a stop or
     /// the timeout), as <c>run --watch</c> does while it waits for a broken script to be fixed.
@@ -60,6 +70,9 @@ public sealed record EngineOptions
             MaxConcurrentRequestsPerScript = limits.Http.MaxConcurrentPerScript,
             DefaultHttpTimeout = TimeSpan.FromSeconds(limits.Http.DefaultTimeoutS),
             MaxHttpBodyBytes = limits.Http.MaxBodyBytes,
+            Ws = limits.Ws,
+            WsServer = limits.WsServer,
+            Udp = limits.Udp,
         };
     }
 }

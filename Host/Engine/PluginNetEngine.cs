@@ -42,6 +42,9 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             Options.DefaultHttpTimeout,
             Options.MaxConcurrentRequestsPerScript,
             Options.MaxHttpBodyBytes,
+            Options.Ws,
+            Options.WsServer,
+            Options.Udp,
             new LastRequests());
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");

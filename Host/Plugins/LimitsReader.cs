@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PluginNet.Host.Transports;
 
 namespace PluginNet.Host.Plugins;
 
@@ -6,9 +7,13 @@ namespace PluginNet.Host.Plugins;
 internal sealed class LimitsReader(string filePath)
 {
     private const long MaxBodyBytes = 64L * 1024 * 1024;
-    private static readonly string[] Areas = ["engine", "http"];
+    private const long MaxQueueBytes = 1024L * 1024 * 1024;
+    private static readonly string[] Areas = ["engine", "http", "ws", "ws_server", "udp"];
     private static readonly string[] EngineFields = ["callback_budget_ms", "callback_time_limit_ms"];
     private static readonly string[] HttpFields = ["max_concurrent_per_script", "default_timeout_s", "max_body_bytes"];
+    private static readonly string[] WsFields = ["max_message_bytes"];
+    private static readonly string[] WsServerFields = ["max_message_bytes", "max_queued_bytes_per_client"];
+    private static readonly string[] UdpFields = ["max_queued_bytes_per_socket"];
 
     public ConfigLimits Read(JsonElement root)
     {
@@ -42,7 +47,30 @@ internal sealed class LimitsReader(string filePath)
                 Whole(fields, "http", "max_body_bytes", 1, MaxBodyBytes, http.MaxBodyBytes));
         }
 
-        return new ConfigLimits(engine, http);
+        var ws = WsLimits.Defaults;
+        if (section.TryGetProperty("ws", out var w))
+        {
+            var fields = Fields(w, "ws", WsFields);
+            ws = new WsLimits(Whole(fields, "ws", "max_message_bytes", 1, MaxBodyBytes, ws.MaxMessageBytes));
+        }
+
+        var server = WsServerLimits.Defaults;
+        if (section.TryGetProperty("ws_server", out var s))
+        {
+            var fields = Fields(s, "ws_server", WsServerFields);
+            server = new WsServerLimits(
+                Whole(fields, "ws_server", "max_message_bytes", 1, MaxBodyBytes, server.MaxMessageBytes),
+                Whole(fields, "ws_server", "max_queued_bytes_per_client", 65_536, MaxQueueBytes, server.MaxQueuedBytesPerClient));
+        }
+
+        var udp = UdpLimits.Defaults;
+        if (section.TryGetProperty("udp", out var u))
+        {
+            var fields = Fields(u, "udp", UdpFields);
+            udp = new UdpLimits(Whole(fields, "udp", "max_queued_bytes_per_socket", 65_507, MaxQueueBytes, udp.MaxQueuedBytesPerSocket));
+        }
+
+        return new ConfigLimits(engine, http, ws, server, udp);
     }
 
     private Dictionary<string, JsonElement> Fields(JsonElement area, string name, string[] known)

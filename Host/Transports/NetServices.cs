@@ -8,6 +8,9 @@ namespace PluginNet.Host.Transports;
 /// <param name="DefaultHttpTimeout">HTTP timeout when a script gives none.</param>
 /// <param name="MaxConcurrentRequestsPerScript">HTTP requests one script may have on the wire at once.</param>
 /// <param name="MaxHttpBodyBytes">Largest HTTP response body held in memory.</param>
+/// <param name="Ws">WebSocket client limits.</param>
+/// <param name="WsServer">WebSocket server limits.</param>
+/// <param name="Udp">UDP limits.</param>
 /// <param name="LastRequests">HTTP requests that outlive their unloaded script, bounded.</param>
 internal sealed record NetServices(
     TransportRegistry Transports,
@@ -17,4 +20,7 @@ internal sealed record NetServices(
     TimeSpan DefaultHttpTimeout,
     int MaxConcurrentRequestsPerScript,
     long MaxHttpBodyBytes,
+    WsLimits Ws,
+    WsServerLimits WsServer,
+    UdpLimits Udp,
     LastRequests LastRequests);

@@ -27,6 +27,9 @@ end
 
 -- The words for a WebSocket message over the size limit (net.ws:send, srv:send, srv:broadcast).
 function util.oversize(size, limit)
+  if limit % (1024 * 1024) ~= 0 then -- a limit set in plugins.json need not be whole megabytes
+    return format("message of %d bytes is over the limit of %d bytes; split it into smaller messages", size, limit)
+  end
   return format("message of %d bytes is over the %d MB limit (%d bytes); split it into smaller messages",
     size, limit // (1024 * 1024), limit)
 end

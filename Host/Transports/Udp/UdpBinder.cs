@@ -18,9 +18,6 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
     /// <summary>The largest UDP payload over IPv4.</summary>
     public const int MaxDatagramBytes = 65_507;
 
-    /// <summary>Bytes of datagrams one socket may hold waiting for the script; more are dropped and counted.</summary>
-    public const long MaxQueuedBytesPerSocket = 4L * 1024 * 1024;
-
     public void Install(ScriptRuntime script) => new Binding(script, net).Install();
 
     private sealed class Binding(ScriptRuntime script, NetServices net) : TransportBinding<IUdpTransport>(script, net, TransportKind.Udp)
@@ -202,7 +199,7 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
             {
                 lock (_gate)
                 {
-                    if (_queuedBytes + data.Length > MaxQueuedBytesPerSocket)
+                    if (_queuedBytes + data.Length > Binding.Net.Udp.MaxQueuedBytesPerSocket)
                     {
                         _dropped++;
                         return;

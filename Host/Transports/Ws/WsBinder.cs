@@ -34,7 +34,7 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
             ["is_open"] = IsOpen,
         };
 
-        protected override long[] GlueArguments() => [WebSocketLimits.MaxMessageBytes];
+        protected override long[] GlueArguments() => [Net.Ws.MaxMessageBytes];
 
         // raw.connect(url) -> id: a connection that cannot be made reports on_error + on_close. Only a
         // missing transport fails here (nil, err), like net.http, so the script hears it at the call.
@@ -158,7 +158,7 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
                 try
                 {
                     Transport = provider.Transport.Connect(
-                        new WebSocketConnectRequest(url, WebSocketLimits.HandshakeTimeout, WebSocketLimits.MaxMessageBytes), this);
+                        new WebSocketConnectRequest(url, WebSocketLimits.HandshakeTimeout, binding.Net.Ws.MaxMessageBytes), this);
                 }
 #pragma warning disable CA1031 // A faulty transport becomes on_error + on_close, never an error in the script.
                 catch (Exception ex)

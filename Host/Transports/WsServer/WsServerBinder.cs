@@ -14,13 +14,6 @@ namespace PluginNet.Host.Transports;
 /// </summary>
 internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
 {
-    /// <summary>A client may lag this far behind (bytes queued for it) before it is closed with 1008.</summary>
-    /// <remarks>
-    /// At 60 frames per second of 1 KB that is over four minutes of backlog; a single larger message to
-    /// a client that is keeping up is always accepted.
-    /// </remarks>
-    public const long MaxQueuedBytesPerClient = 16L * 1024 * 1024;
-
     /// <summary>How long <c>srv:close()</c> may hold the menu thread; the close goes on in the background after that.</summary>
     public static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(5);
 
@@ -54,7 +47,7 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             ["client_count"] = ClientCount,
         };
 
-        protected override long[] GlueArguments() => [WebSocketLimits.MaxMessageBytes];
+        protected override long[] GlueArguments() => [Net.WsServer.MaxMessageBytes];
 
         private int SetHandleMeta(LuaState state)
         {
@@ -82,10 +75,10 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             var slot = new ServerSlot(this, id);
             var request = new WebSocketListenRequest(
                 port,
-                WebSocketLimits.MaxMessageBytes,
+                Net.WsServer.MaxMessageBytes,
                 Net.AllowedOrigins(),
                 WebSocketLimits.HandshakeTimeout,
-                MaxQueuedBytesPerClient);
+                Net.WsServer.MaxQueuedBytesPerClient);
             try
             {
                 slot.Server = provider.Transport.Listen(request, new ServerEvents(this, slot));
