@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Udp.Tests;
@@ -163,9 +164,15 @@ public class UdpScriptTests
         Assert.True(await CollectedAsync(context), "the Udp plugin's load context is still alive after unload");
     }
 
-    [Fact]
-    public async Task Flood_FasterThanTheScript_QueueBoundHoldsDropsCountedInStatusOrderKept()
+    [Theory]
+    [InlineData(null)]
+    [InlineData(100_000L)] // limits.udp.max_queued_bytes_per_socket in plugins.json
+    public async Task Flood_FasterThanTheScript_QueueBoundHoldsDropsCountedInStatusOrderKept(long? configured)
     {
+        var bound = configured ?? UdpBinderBound;
+        var limits = PluginConfig.Parse("/cfg/plugins.json", configured is { } b
+            ? $$"""{ "plugins": [], "limits": { "udp": { "max_queued_bytes_per_socket": {{b}} } } }"""
+            : """{ "plugins": [] }""").Limits;
         using var peer = new UdpPeer();
         var script = LuaScripts.Write("""
             local last, count, disorder = 0, 0, 0
@@ -179,13 +186,13 @@ public class UdpScriptTests
             print("port", sock.port)
             event.on("report", function() print("received", count, disorder) end)
             """);
-        await using var runner = await EngineRunner.StartAsync([script]);
+        await using var runner = await EngineRunner.StartAsync([script], options: o => o.WithLimits(limits));
         var port = int.Parse((await runner.Output.WaitForPrintAsync(p => p.StartsWith("port", StringComparison.Ordinal), Wait)).Split('\t')[1], CultureInfo.InvariantCulture);
         string? status = null;
         var sent = 0;
 
         // The menu thread is held here while the peer floods, so nothing is delivered: datagrams pile up
-        // in the socket's queue until the 4 MB bound, and the rest are dropped and counted.
+        // in the socket's queue until the bound (4 MB unless plugins.json sets one), and the rest are dropped and counted.
         await runner.InvokeAsync(e =>
         {
             var payload = new byte[1000];
@@ -213,9 +220,9 @@ public class UdpScriptTests
         var report = (await runner.Output.WaitForPrintAsync(p => p.StartsWith("received", StringComparison.Ordinal), Wait)).Split('\t');
 
         var waitingBytes = long.Parse(status!.Split('(', ')')[1].Split(' ')[0], CultureInfo.InvariantCulture);
-        Assert.InRange(waitingBytes, UdpBinderBound - 1000, UdpBinderBound);
+        Assert.InRange(waitingBytes, bound - 1000, bound);
         Assert.Matches(@"^udp 127\.0\.0\.1:\d+, \d+ datagrams \(\d+ bytes\) waiting, [1-9]\d* dropped \(queue full\)$", status);
-        Assert.InRange(int.Parse(report[1], CultureInfo.InvariantCulture), (UdpBinderBound / 1000) - 1, sent);
+        Assert.InRange(int.Parse(report[1], CultureInfo.InvariantCulture), (bound / 1000) - 1, sent);
         Assert.Equal("0", report[2]);
     }
 
