@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Host.Tests;
@@ -146,7 +145,7 @@ public class LastRequestTests
         await server.WaitForHangUpAsync(Within);
 
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
-        Assert.True(await CollectedAsync(context), "the Http plugin's load context is still alive after unload");
+        Assert.True(await LoadContexts.CollectedAsync(context), "the Http plugin's load context is still alive after unload");
     }
 
     private static async Task<IReadOnlyList<string>> LoadedAsync(EngineRunner runner)
@@ -167,16 +166,4 @@ public class LastRequestTests
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<bool> CollectedAsync(WeakReference context)
-    {
-        for (var i = 0; i < 20 && context.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            await Task.Delay(10);
-        }
-
-        return !context.IsAlive;
-    }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using PluginNet.Host.Engine;
@@ -34,11 +33,11 @@ public class PluginUnloadTests(ITestOutputHelper log)
         await using var runner = await EngineRunner.StartAsync([script]);
         await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        var context = await UnloadAsync(runner, "Http");
+        var context = await LoadContexts.UnloadPluginAsync(runner, "Http");
         await runner.Output.WaitForPrintAsync(p => p.StartsWith("hang", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
 
         Assert.Equal("hang\tfalse\tthe http transport (plugin 'Http') was unloaded before the response arrived", runner.Output.Prints[1]);
-        Assert.True(await CollectedAsync(context), "the Http plugin's load context is still alive after unload");
+        Assert.True(await LoadContexts.CollectedAsync(context), "the Http plugin's load context is still alive after unload");
     }
 
     [Fact]
@@ -55,7 +54,7 @@ public class PluginUnloadTests(ITestOutputHelper log)
             """);
         await using var runner = await EngineRunner.StartAsync([script]);
 
-        await UnloadAsync(runner, "Http");
+        await LoadContexts.UnloadPluginAsync(runner, "Http");
         await runner.InvokeAsync(e => e.FireEvent("try", "without"));
         await runner.InvokeAsync(e => Assert.NotNull(e.LoadPlugin(e.Config!.Plugins.Single(p => p.Name == "Http"))));
         await runner.InvokeAsync(e => e.FireEvent("try", "with"));
@@ -119,8 +118,8 @@ public class PluginUnloadTests(ITestOutputHelper log)
             var index = i;
             await runner.InvokeAsync(e => e.FireEvent("hit", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             await runner.Output.WaitForPrintAsync(p => p == $"hit {index} n", TimeSpan.FromSeconds(10));
-            var context = await UnloadAsync(runner, pluginName);
-            collected += await CollectedAsync(context) ? 1 : 0;
+            var context = await LoadContexts.UnloadPluginAsync(runner, pluginName);
+            collected += await LoadContexts.CollectedAsync(context) ? 1 : 0;
             await runner.InvokeAsync(e =>
             {
                 Assert.NotNull(e.LoadPlugin(entry));
@@ -147,11 +146,11 @@ public class PluginUnloadTests(ITestOutputHelper log)
         await using var runner = await EngineRunner.StartAsync([script]);
         await runner.Output.WaitForPrintAsync(p => p == "open", TimeSpan.FromSeconds(10));
 
-        var context = await UnloadAsync(runner, "WsClient");
+        var context = await LoadContexts.UnloadPluginAsync(runner, "WsClient");
         await runner.Output.WaitForPrintAsync(p => p.StartsWith("close", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
 
         Assert.StartsWith("close\t1001\t", runner.Output.Prints[1]);
-        Assert.True(await CollectedAsync(context), "the WsClient plugin's load context is still alive after unload");
+        Assert.True(await LoadContexts.CollectedAsync(context), "the WsClient plugin's load context is still alive after unload");
     }
 
     [Fact]
@@ -177,7 +176,7 @@ public class PluginUnloadTests(ITestOutputHelper log)
             var index = i;
             await runner.InvokeAsync(e => e.FireEvent("hit", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             await runner.Output.WaitForPrintAsync(p => p == $"hit {index} n", TimeSpan.FromSeconds(10));
-            collected += await CollectedAsync(await retired!.WaitAsync(TimeSpan.FromSeconds(10))) ? 1 : 0;
+            collected += await LoadContexts.CollectedAsync(await retired!.WaitAsync(TimeSpan.FromSeconds(10))) ? 1 : 0;
         }
 
         Assert.Equal(20, collected);
@@ -207,25 +206,6 @@ public class PluginUnloadTests(ITestOutputHelper log)
         return path;
     }
 
-    private static async Task<WeakReference> UnloadAsync(EngineRunner runner, string plugin)
-    {
-        Task<WeakReference>? unloading = null;
-        await runner.InvokeAsync(e => unloading = e.UnloadPluginAsync(plugin));
-        return await unloading!.WaitAsync(TimeSpan.FromSeconds(10));
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<bool> CollectedAsync(WeakReference context)
-    {
-        for (var i = 0; i < 20 && context.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            await Task.Delay(10);
-        }
-
-        return !context.IsAlive;
-    }
 
     private static (long Heap, int Threads) Measure()
     {

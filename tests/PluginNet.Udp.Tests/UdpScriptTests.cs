@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 
@@ -156,12 +155,12 @@ public class UdpScriptTests
         await using var runner = await EngineRunner.StartAsync([script]);
         var port = int.Parse((await runner.Output.WaitForPrintAsync(p => p.StartsWith("port", StringComparison.Ordinal), Wait)).Split('\t')[1], CultureInfo.InvariantCulture);
 
-        var context = await UnloadAsync(runner);
+        var context = await LoadContexts.UnloadPluginAsync(runner, "Udp");
         await runner.InvokeAsync(e => e.FireEvent("check"));
         using var again = new UdpClient(new IPEndPoint(IPAddress.Loopback, port));
 
         Assert.Equal("open\tfalse\tfalse", await runner.Output.WaitForPrintAsync(p => p.StartsWith("open", StringComparison.Ordinal), Wait));
-        Assert.True(await CollectedAsync(context), "the Udp plugin's load context is still alive after unload");
+        Assert.True(await LoadContexts.CollectedAsync(context), "the Udp plugin's load context is still alive after unload");
     }
 
     [Theory]
@@ -266,24 +265,4 @@ public class UdpScriptTests
     }
 
     private const long UdpBinderBound = 4L * 1024 * 1024;
-
-    private static async Task<WeakReference> UnloadAsync(EngineRunner runner)
-    {
-        Task<WeakReference>? unloading = null;
-        await runner.InvokeAsync(e => unloading = e.UnloadPluginAsync("Udp"));
-        return await unloading!.WaitAsync(TimeSpan.FromSeconds(10));
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<bool> CollectedAsync(WeakReference context)
-    {
-        for (var i = 0; i < 20 && context.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            await Task.Delay(10);
-        }
-
-        return !context.IsAlive;
-    }
 }

@@ -3,50 +3,15 @@
 local raw, util, max_datagram = ...
 local check, arg_error = util.check, util.arg_error
 local type, tostring, format, tointeger = type, tostring, string.format, math.tointeger
-local error, pairs, next = error, pairs, next
+local error = error
 
 local udp = {}
 local sockets = {}                              -- id -> callbacks table
 local records = setmetatable({}, { __mode = "k" }) -- handle -> { id = n, port = n }
 local methods = {}
 
-local meta = {
-  __index = function(handle, key)
-    local record = records[handle]
-    if key == "id" then return record.id end
-    if key == "port" then return record.port end
-    return methods[key]
-  end,
-  __newindex = function(_, key)
-    if key == "id" or key == "port" then
-      error("UdpSocket." .. key .. " is read-only", 2)
-    end
-    error("cannot set UdpSocket." .. tostring(key) .. ": a UdpSocket has only the read-only fields id and port"
-      .. " (keep your own data in a table keyed by sock.id)", 2)
-  end,
-  __pairs = function(handle)
-    local record = records[handle]
-    local all = { id = record.id, port = record.port }
-    for name, fn in pairs(methods) do all[name] = fn end
-    return next, all, nil
-  end,
-  __tostring = function(handle)
-    local record = records[handle]
-    return format("UdpSocket %d (127.0.0.1:%d)", record.id, record.port)
-  end,
-  __name = "UdpSocket",
-  __metatable = "UdpSocket",
-}
+local meta, socket_id = util.endpoint_handle("UdpSocket", "sock", records, methods)
 raw.set_handle_meta(meta)
-
--- Methods must be called with a colon on a UdpSocket (sock:send); returns the socket id.
-local function socket_id(self, fname)
-  local record = type(self) == "userdata" and records[self] or nil
-  if record == nil then
-    error(format("sock:%s must be called with a colon on a UdpSocket: sock:%s(...)", fname, fname), 3)
-  end
-  return record.id
-end
 
 local function check_port(port, n, fname, low)
   check(port, n, fname, "number", 3)

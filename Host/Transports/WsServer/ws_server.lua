@@ -3,51 +3,15 @@
 -- delivered the last on_close of that server on the menu thread.
 local raw, util, max_message = ...
 local check, check_opt, arg_error = util.check, util.check_opt, util.arg_error
-local type, tostring, format, error, pairs, next = type, tostring, string.format, error, pairs, next
+local type, tostring, error = type, tostring, error
 
 local ws_server = {}
 local servers = {}                              -- id -> callbacks table
 local records = setmetatable({}, { __mode = "k" }) -- handle -> { id = n, port = n }
 local methods = {}
 
-local meta = {
-  __index = function(handle, key)
-    local record = records[handle]
-    if key == "id" then return record.id end
-    if key == "port" then return record.port end
-    return methods[key]
-  end,
-  __newindex = function(_, key)
-    if key == "id" or key == "port" then
-      error("WsServer." .. key .. " is read-only", 2)
-    end
-    error("cannot set WsServer." .. tostring(key) .. ": a WsServer has only the read-only fields id and port"
-      .. " (keep your own data in a table keyed by srv.id)", 2)
-  end,
-  -- pairs(srv) lists what a WsServer has: id, port and its methods.
-  __pairs = function(handle)
-    local record = records[handle]
-    local all = { id = record.id, port = record.port }
-    for name, fn in pairs(methods) do all[name] = fn end
-    return next, all, nil
-  end,
-  __tostring = function(handle)
-    local record = records[handle]
-    return format("WsServer %d (127.0.0.1:%d)", record.id, record.port)
-  end,
-  __name = "WsServer",
-  __metatable = "WsServer",
-}
+local meta, server_id = util.endpoint_handle("WsServer", "srv", records, methods)
 raw.set_handle_meta(meta)
-
--- Methods must be called with a colon on a WsServer (srv:send); returns the server id.
-local function server_id(self, fname)
-  local record = type(self) == "userdata" and records[self] or nil
-  if record == nil then
-    error(format("srv:%s must be called with a colon on a WsServer: srv:%s(...)", fname, fname), 3)
-  end
-  return record.id
-end
 
 local function check_client(client, fname)
   local id = util.check_integer(client, 1, fname, "client id must be an integer", 3)
