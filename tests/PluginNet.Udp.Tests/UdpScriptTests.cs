@@ -251,6 +251,21 @@ public class UdpScriptTests
     }
 
     [Fact]
+    public async Task BindAndSend_PortAsNumericString_AcceptedAsLuaDoes()
+    {
+        var script = LuaScripts.Write("""
+            local sock
+            sock = assert(net.udp:bind("0", { on_message = function(data) print("got", data) script.unload() end }))
+            print("sent", sock:send("127.0.0.1", tostring(sock.port), "hi"))
+            print(select(2, pcall(sock.send, sock, "127.0.0.1", "9.5", "x")))
+            """);
+        await using var runner = await EngineRunner.StartAsync([script]);
+        await runner.WaitForExitAsync();
+
+        Assert.Equal(["sent\ttrue", "bad argument #2 to 'send' (port must be an integer from 1 to 65535, got 9.5)", "got\thi"], runner.Output.Prints);
+    }
+
+    [Fact]
     public async Task Send_LargestDatagram_ArrivesWhole()
     {
         var script = LuaScripts.Write("""

@@ -2,7 +2,7 @@
 -- `port`) and the callbacks, kept here by socket id until the socket is closed.
 local raw, util, max_datagram = ...
 local check, arg_error = util.check, util.arg_error
-local type, tostring, format, tointeger = type, tostring, string.format, math.tointeger
+local type, tostring, format = type, tostring, string.format
 local error = error
 
 local udp = {}
@@ -13,11 +13,12 @@ local methods = {}
 local meta, socket_id = util.endpoint_handle("UdpSocket", "sock", records, methods)
 raw.set_handle_meta(meta)
 
+-- A port as Lua's own library reads an integer: 8080, 8080.0 or the string "8080".
 local function check_port(port, n, fname, low)
-  check(port, n, fname, "number", 3)
-  local p = tointeger(port)
-  if p == nil or p < low or p > 65535 then
-    arg_error(n, fname, format("port must be an integer from %d to 65535, got %s", low, tostring(port)), 3)
+  local rule = format("port must be an integer from %d to 65535", low)
+  local p = util.check_integer(port, n, fname, rule, 3)
+  if p < low or p > 65535 then
+    arg_error(n, fname, format("%s, got %s", rule, tostring(port)), 3)
   end
   return p
 end
