@@ -2,7 +2,6 @@ using System.Net;
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
-using PluginNet.Host.Output;
 using LuaState = KeraLua.Lua;
 
 namespace PluginNet.Host.Transports;
@@ -29,12 +28,12 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
             static (slot, _) => ((Slot)slot!).Binding.DeliverDatagram((Slot)slot!);
 
         private readonly Dictionary<long, Slot> _sockets = [];
-        private int _handleMetaRef;
+        private readonly EndpointHandles _handles = new(script, "net.udp:bind");
         private long _lastId;
 
         protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new()
         {
-            ["set_handle_meta"] = SetHandleMeta,
+            ["set_handle_meta"] = state => _handles.SetMeta(state),
             ["bind"] = Bind,
             ["send"] = Send,
             ["close"] = Close,
@@ -42,13 +41,6 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
         };
 
         protected override long[] GlueArguments() => [MaxDatagramBytes];
-
-        private int SetHandleMeta(LuaState state)
-        {
-            state.PushCopy(1);
-            _handleMetaRef = Script.Ref();
-            return 0;
-        }
 
         // raw.bind(port) -> handle, id, bound port | nil, nil, reason (taken, refused) | nil, message (no transport)
         private int Bind(LuaState state)
@@ -61,7 +53,7 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
 
             if (PermissionRule.Listen.Check(Permissions, port) is { } denied)
             {
-                return Refuse(state, port, denied.Replace("listen on", "bind", StringComparison.Ordinal));
+                return _handles.Refuse(state, port, denied.Replace("listen on", "bind", StringComparison.Ordinal));
             }
 
             var slot = new Slot(this, ++_lastId);
@@ -71,33 +63,18 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
             }
             catch (PortInUseException ex)
             {
-                return Refuse(state, port, $"{ex.Message}; pick another port, or bind port 0 to get a free one (sock.port tells which)");
+                return _handles.Refuse(state, port, $"{ex.Message}; pick another port, or bind port 0 to get a free one (sock.port tells which)");
             }
             catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException or ArgumentException)
             {
-                return Refuse(state, port, $"{ex.GetType().Name}: {ex.Message}");
+                return _handles.Refuse(state, port, $"{ex.GetType().Name}: {ex.Message}");
             }
 
             slot.Port = slot.Socket.Port;
             slot.Entry = Track(ResourceKind.Server, provider.PluginName, slot.Describe, _ => Release(slot));
             _sockets.Add(slot.Id, slot);
 
-            state.NewUserData(0);
-            Script.PushRef(_handleMetaRef);
-            state.SetMetaTable(-2);
-            state.PushInteger(slot.Id);
-            state.PushInteger(slot.Port);
-            return 3;
-        }
-
-        private int Refuse(LuaState state, int port, string reason)
-        {
-            var message = $"net.udp:bind({port}) failed: {reason}";
-            Script.Services.Output.Log(LogLevel.Warn, Script.Scope.Name, message);
-            state.PushNil();
-            state.PushNil();
-            state.PushText(message);
-            return 3;
+            return _handles.Push(state, slot.Id, slot.Port);
         }
 
         // raw.send(id, host, port, data) -> bool | false, reason (refused) | nil, message (not an address)

@@ -32,12 +32,12 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
         private static readonly Action<object?, object?, long> DeliverMessage =
             static (slot, payload, client) => ((ServerSlot)slot!).Binding.Deliver(((ServerSlot)slot!).Id, Message, client, (byte[])payload!, null, 0);
 
-        private int _handleMetaRef;
+        private readonly EndpointHandles _handles = new(script, "net.ws_server:listen");
         private long _lastId;
 
         protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new()
         {
-            ["set_handle_meta"] = SetHandleMeta,
+            ["set_handle_meta"] = state => _handles.SetMeta(state),
             ["listen"] = Listen,
             ["send"] = Send,
             ["broadcast"] = Broadcast,
@@ -48,13 +48,6 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
         };
 
         protected override long[] GlueArguments() => [Net.WsServer.MaxMessageBytes];
-
-        private int SetHandleMeta(LuaState state)
-        {
-            state.PushCopy(1);
-            _handleMetaRef = Script.Ref();
-            return 0;
-        }
 
         // raw.listen(port) -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
         private int Listen(LuaState state)
@@ -68,7 +61,7 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
 
             if (PermissionRule.Listen.Check(Permissions, port) is { } denied)
             {
-                return Refuse(state, port, denied);
+                return _handles.Refuse(state, port, denied);
             }
 
             var id = ++_lastId;
@@ -85,12 +78,12 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             }
             catch (PortInUseException ex)
             {
-                return Refuse(state, port, $"{ex.Message}; pick another port, or listen on port 0 to get a free one (srv.port tells which)");
+                return _handles.Refuse(state, port, $"{ex.Message}; pick another port, or listen on port 0 to get a free one (srv.port tells which)");
             }
             catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or UnauthorizedAccessException
                                            or InvalidOperationException or ArgumentException)
             {
-                return Refuse(state, port, $"{ex.GetType().Name}: {ex.Message}");
+                return _handles.Refuse(state, port, $"{ex.GetType().Name}: {ex.Message}");
             }
 
             var server = slot.Server;
@@ -102,22 +95,7 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
                 _ => CloseAsync(slot));
             _servers.Add(id, slot);
 
-            state.NewUserData(0);
-            Script.PushRef(_handleMetaRef);
-            state.SetMetaTable(-2);
-            state.PushInteger(id);
-            state.PushInteger(slot.Port);
-            return 3;
-        }
-
-        private int Refuse(LuaState state, int port, string reason)
-        {
-            var message = $"net.ws_server:listen({port}) failed: {reason}";
-            Script.Services.Output.Log(LogLevel.Warn, Script.Scope.Name, message);
-            state.PushNil();
-            state.PushNil();
-            state.PushText(message);
-            return 3;
+            return _handles.Push(state, id, slot.Port);
         }
 
         // The clients of send, broadcast, disconnect and client_count are one set: those whose on_open
