@@ -10,10 +10,15 @@ internal sealed partial class WsServerBinder
         /// <summary>What one server reports, handed to the menu thread as it comes (plugin threads).</summary>
         private sealed class ServerEvents(Binding binding, ServerSlot slot) : IWebSocketServerEvents
         {
-            public void OnOpen(long client)
+            // A plugin written before handshakes were reported: on_open gets an empty req.
+            public void OnOpen(long client) => Opened(client, null);
+
+            public void OnOpen(long client, IncomingRequest handshake) => Opened(client, handshake);
+
+            private void Opened(long client, IncomingRequest? handshake)
             {
                 Interlocked.Increment(ref slot.OpensOnTheWay);
-                binding.Post(slot.Id, Open, client, null, null, 0);
+                binding.Post(slot.Id, Open, client, null, null, 0, handshake);
             }
 
             public void OnMessage(long client, byte[] payload, bool isText) => binding.PostMessage(slot, client, payload);

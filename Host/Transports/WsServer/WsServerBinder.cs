@@ -222,13 +222,13 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             }
         }
 
-        private void Post(long id, int what, long client, byte[]? payload, string? text, int code) =>
-            Post(() => Deliver(id, what, client, payload, text, code));
+        private void Post(long id, int what, long client, byte[]? payload, string? text, int code, IncomingRequest? handshake = null) =>
+            Post(() => Deliver(id, what, client, payload, text, code, handshake));
 
         // The hot path: a message posts the slot, the payload and the client id; no closure.
         private void PostMessage(ServerSlot slot, long client, byte[] payload) => Post(DeliverMessage, slot, payload, client);
 
-        private void Deliver(long id, int what, long client, byte[]? payload, string? text, int code)
+        private void Deliver(long id, int what, long client, byte[]? payload, string? text, int code, IncomingRequest? handshake = null)
         {
             if (!BeginDelivery(out var state, out var top))
             {
@@ -255,6 +255,10 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             var count = 3;
             switch (what)
             {
+                case Open:
+                    IncomingRequestTable.Push(state, handshake);
+                    count++;
+                    break;
                 case Message:
                     state.PushBuffer(payload!);
                     count++;

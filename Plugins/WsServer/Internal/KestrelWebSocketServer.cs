@@ -218,6 +218,8 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
             return;
         }
 
+        var handshake = HandshakeReader.Read(context);
+
         // Accepted without compression (the default): no per-message deflate, no compression bombs.
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var frameScan = (context.Features.Get<IHttpUpgradeFeature>() as MaskCheckingUpgradeFeature)?.Stream;
@@ -237,7 +239,7 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
 
         try
         {
-            _events.OnOpen(connection.Id);
+            _events.OnOpen(connection.Id, handshake);
         }
 #pragma warning disable CA1031 // The contract forbids throwing; a faulty handler must not take the connection down.
         catch (Exception)
