@@ -24,7 +24,8 @@ public sealed class RestSharpHttpTransport : IHttpTransport, IDisposable
             // Timeouts are per request (the script's), enforced by RequestExecutor.
             Timeout = Timeout.InfiniteTimeSpan,
             ThrowOnAnyError = false,
-            // Redirects are followed by RedirectHandler, which asks the host about every hop.
+            // Redirects are followed by RedirectHandler, which asks the host about every hop; under it
+            // `connecting` puts the handler that checks addresses and certificates (ConnectingHandler).
             FollowRedirects = false,
             ConfigureMessageHandler = inner => new RedirectHandler(connecting(inner)),
             UserAgent = "PluginNet",
@@ -32,8 +33,11 @@ public sealed class RestSharpHttpTransport : IHttpTransport, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<HttpResult> SendAsync(HttpRequestSpec request, CancellationToken cancellationToken) =>
-        RequestExecutor.ExecuteAsync(_clients.For(request?.Connection), request!, cancellationToken);
+    public Task<HttpResult> SendAsync(HttpRequestSpec request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return RequestExecutor.ExecuteAsync(_clients.For(request.Connection), request, cancellationToken);
+    }
 
     /// <inheritdoc />
     public void Dispose() => _clients.Dispose();

@@ -53,6 +53,32 @@ public class AddressCheckTests
         Assert.Equal(["other.lua\tfalse", "trusted.lua\ttrue"], output.Prints.Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task RedirectToANameResolvingToLoopback_RefusedAtThatHop()
+    {
+        var reached = 0;
+        await using var server = await TestHttpServer.StartAsync(app =>
+        {
+            app.Map("/away", context =>
+            {
+                context.Response.Redirect($"http://companion.test:{context.Connection.LocalPort}/target");
+                return Task.CompletedTask;
+            });
+            app.Map("/target", context =>
+            {
+                Interlocked.Increment(ref reached);
+                return Task.CompletedTask;
+            });
+        });
+
+        var output = await RunAsync(
+            $$"""net.http:get("{{server.Url("/away")}}", function(r) print(r.ok, r.status, r.error) script.unload() end)""",
+            """{ "default": { "http": ["127.0.0.1", "companion.test"] } }""");
+
+        Assert.Equal(["false\t0\trefused by a permission: 'companion.test' resolves to 127.0.0.1, a loopback address, which a host name may not lead to (DNS rebinding); name the address in the URL itself, or add it to the \"private_addresses\" list of plugins.json permissions"], output.Prints);
+        Assert.Equal(0, reached);
+    }
+
     private static string Script(int port) => $$"""
         net.http:get("http://companion.test:{{port}}/", function(r)
           print("http", r.ok, r.status, r.error)

@@ -165,6 +165,33 @@ public sealed class TlsTests : IDisposable
         Assert.Equal(["true\t", "ws open"], lenient.Prints);
     }
 
+    [Fact]
+    public async Task HttpsAndWssUsed_ThenPluginsUnloaded_BothContextsCollected()
+    {
+        using var certificate = _authority.Issue();
+        await using var server = await StartServerAsync(certificate);
+        var config = await WriteConfigAsync(TrustTheAuthority());
+        var script = LuaScripts.Write($$"""
+            net.http:get("{{server.Url("/hello")}}", function(r)
+              print("http", r.body)
+              net.ws:connect("{{server.WebSocketUrl("/echo")}}", {
+                on_open = function(id) net.ws:send(id, "x") end,
+                on_message = function(id, msg) print("ws", msg) net.ws:close(id) end,
+                on_close = function(_, code) print("closed", code) end,
+              })
+            end)
+            """);
+        await using var runner = await EngineRunner.StartAsync([script], pluginsJson: config);
+        await runner.Output.WaitForPrintAsync(p => p.StartsWith("closed", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+
+        var http = await LoadContexts.UnloadPluginAsync(runner, "Http");
+        var ws = await LoadContexts.UnloadPluginAsync(runner, "WsClient");
+
+        Assert.Equal(["http\thello over TLS", "ws\tx", "closed\t1000"], runner.Output.Prints);
+        Assert.True(await LoadContexts.CollectedAsync(http), "the Http plugin's load context is still alive after TLS connections");
+        Assert.True(await LoadContexts.CollectedAsync(ws), "the WsClient plugin's load context is still alive after a wss:// connection");
+    }
+
     private static string Tail() =>
         string.Concat(Binary.AsSpan(Binary.Length / 5 * 5).ToArray().Select(b => $"\\{b}"));
 
@@ -244,7 +271,7 @@ public sealed class TlsTests : IDisposable
 
     private string TrustTheAuthority() => $$"""{ "trusted_ca": ["{{_authority.WritePem(_folder).Replace("\\", "/")}}"] }""";
 
-    private async Task<RecordingOutput> RunAsync(string lua, string tls, string? downloads = null)
+    private static async Task<string> WriteConfigAsync(string tls)
     {
         var plugins = Path.Combine(RepoPaths.Root, "artifacts", "plugins").Replace("\\", "/");
         var config = Path.Combine(LuaScripts.NewFolder(), "plugins.json");
@@ -257,6 +284,12 @@ public sealed class TlsTests : IDisposable
               "tls": {{tls}}
             }
             """);
+        return config;
+    }
+
+    private async Task<RecordingOutput> RunAsync(string lua, string tls, string? downloads = null)
+    {
+        var config = await WriteConfigAsync(tls);
         await using var runner = await EngineRunner.StartAsync(
             [LuaScripts.Write(lua)],
             options: o => downloads is null ? o : o with { DownloadDirectory = downloads },
