@@ -14,6 +14,12 @@ public sealed record EngineOptions
     /// <summary>Folder that <c>save_to_file</c> paths resolve under. Default: <c>downloads/</c> in the current directory.</summary>
     public string DownloadDirectory { get; init; } = Path.GetFullPath("downloads");
 
+    /// <summary>
+    /// Folder holding each script's data folder (<c>script.data_dir</c>, named after the script file).
+    /// Default: <c>data/</c> in the current directory.
+    /// </summary>
+    public string DataDirectory { get; init; } = Path.GetFullPath("data");
+
     /// <summary>Frames per second of the standalone frame loop (<c>frame_update</c>). Default 60.</summary>
     public double FramesPerSecond { get; init; } = 60;
 

@@ -241,6 +241,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     [
         new OutputModule(),
         new JsonModule(),
+        new FilesModule(() => _config?.Permissions ?? NetPermissions.AllowAll, Options.DataDirectory, Options.DownloadDirectory),
         new NetModule(),
         .. TransportKind.All.Select(kind => kind.CreateBinder(_netServices)),
     ];

@@ -224,7 +224,7 @@ internal sealed class PluginConfigReader(string filePath)
     // what its transport allows by default. Which lists exist is up to the transports' permission rules.
     private ScriptPermissions ReadRules(JsonElement rules, string at)
     {
-        var known = TransportKind.PermissionRules;
+        var known = PermissionRule.All;
         if (rules.ValueKind != JsonValueKind.Object)
         {
             var example = string.Join(", ", known.Select(r => $"\"{r.Field}\": {r.Example}"));

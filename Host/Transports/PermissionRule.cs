@@ -18,6 +18,15 @@ public abstract class PermissionRule
     /// <summary>The <c>private_addresses</c> list: loopback, link-local and private ranges a host name may resolve to for <c>net.http</c> and <c>net.ws</c>.</summary>
     public static AddressListRule PrivateAddresses { get; } = new("private_addresses");
 
+    /// <summary>The <c>env</c> list: environment variables <c>os.getenv</c> may read.</summary>
+    public static NameListRule Env { get; } = new("env");
+
+    /// <summary>The <c>files</c> setting: <c>"all"</c> lifts a trusted script's <c>io</c>/<c>os</c> confinement.</summary>
+    public static FilesRule Files { get; } = new("files");
+
+    /// <summary>Every rule plugins.json knows: each transport's, then <c>env</c> and <c>files</c>.</summary>
+    internal static IReadOnlyList<PermissionRule> All => [.. TransportKind.PermissionRules, Env, Files];
+
     /// <summary>The field's name in a script's rules, e.g. <c>http</c>.</summary>
     public string Field { get; }
 
@@ -116,5 +125,49 @@ public sealed class AddressListRule(string field) : PermissionRule(field)
         return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(r => r.ValueKind == JsonValueKind.String && AddressRules.IsRange(r.GetString()!))
             ? [.. list.EnumerateArray().Select(r => r.GetString()!)]
             : null;
+    }
+}
+
+/// <summary>A list of names, e.g. environment variables (<c>["DISCORD_WEBHOOK_URL"]</c>); a missing list allows none.</summary>
+/// <param name="field">The list's name in plugins.json.</param>
+public sealed class NameListRule(string field) : PermissionRule(field)
+{
+    /// <inheritdoc />
+    public override string Example => "[\"DISCORD_WEBHOOK_URL\"]";
+
+    /// <summary>Whether <paramref name="name"/> is listed (exactly, case-sensitive as environment variables are).</summary>
+    public bool Allows(ScriptPermissions permissions, string name)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        return permissions.List(Field) is { } names && names.Contains(name, StringComparer.Ordinal);
+    }
+
+    internal override IReadOnlyList<string>? Read(JsonElement list, out string problem)
+    {
+        problem = $"must be an array of names such as {Example}";
+        return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(n => n.ValueKind == JsonValueKind.String)
+            ? [.. list.EnumerateArray().Select(n => n.GetString()!)]
+            : null;
+    }
+}
+
+/// <summary>Which files a script's <c>io</c> and <c>os</c> reach: <c>"own"</c> (the default: its folder, its data folder, the download folder) or <c>"all"</c>.</summary>
+/// <param name="field">The setting's name in plugins.json.</param>
+public sealed class FilesRule(string field) : PermissionRule(field)
+{
+    /// <inheritdoc />
+    public override string Example => "\"all\"";
+
+    /// <summary>Whether the script is trusted with every file the user can reach.</summary>
+    public bool AllowsAll(ScriptPermissions permissions)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        return permissions.List(Field) is ["all"];
+    }
+
+    internal override IReadOnlyList<string>? Read(JsonElement list, out string problem)
+    {
+        problem = "must be \"own\" or \"all\"";
+        return list.ValueKind == JsonValueKind.String && list.GetString() is "own" or "all" ? [list.GetString()!] : null;
     }
 }
