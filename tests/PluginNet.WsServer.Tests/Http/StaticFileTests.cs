@@ -119,9 +119,9 @@ public sealed class StaticFileTests
         await using var lua = await LuaServerScript.StartAsync(path: site.ScriptPath);
 
         var errors = lua.Output.Prints.Take(12).ToArray();
-        Assert.Contains("srv:static: folder '/etc' is outside the script's folder", errors[0], StringComparison.Ordinal);
-        Assert.Contains("srv:static: folder '..' is outside the script's folder", errors[1], StringComparison.Ordinal);
-        Assert.Contains("srv:static: folder 'public/out' is outside", errors[2], StringComparison.Ordinal);
+        Assert.Contains("srv:static: folder '/etc' is outside the folders this script may use", errors[0], StringComparison.Ordinal);
+        Assert.Contains("srv:static: folder '..' is outside the folders this script may use", errors[1], StringComparison.Ordinal);
+        Assert.Contains("srv:static: folder 'public/out' leads to /etc (through a symbolic link), outside", errors[2], StringComparison.Ordinal);
         Assert.Contains("srv:static: folder 'missing' does not exist", errors[3], StringComparison.Ordinal);
         Assert.Contains("bad argument #1 to 'static' (prefix must be a path", errors[4], StringComparison.Ordinal);
         Assert.Contains("bad argument #1 to 'static' (prefix must be a path", errors[5], StringComparison.Ordinal);
