@@ -66,8 +66,8 @@ end
 
 -- The page itself, read from beside this script on every request (edit it and reload), and the
 -- state as JSON for anything that prefers to poll.
-local here = _SCRIPT_PATH:match("^(.*)[/\\]") or "."
-srv:route("GET", "/", function(req, res)
+local here = string.match(_SCRIPT_PATH, "^(.*)[/\\]") or "."
+srv:route("GET", "/", function(_, res)
   local file = io.open(here .. "/dashboard.html", "rb")
   if not file then
     res:send(404, "dashboard.html is missing", { ["Content-Type"] = "text/plain; charset=utf-8" })
@@ -77,7 +77,7 @@ srv:route("GET", "/", function(req, res)
   file:close()
   res:send(200, page, { ["Content-Type"] = "text/html; charset=utf-8", ["Cache-Control"] = "no-cache" })
 end)
-srv:route("GET", "/api/state", function(req, res)
+srv:route("GET", "/api/state", function(_, res)
   res:send(200, json.encode(player), { ["Content-Type"] = "application/json" })
 end)
 print("dashboard: open http://127.0.0.1:" .. srv.port .. "/ (its WebSocket: ws://127.0.0.1:" .. srv.port .. "/ws)")
