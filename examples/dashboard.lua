@@ -1,7 +1,9 @@
 -- A live dashboard for a running script: the net.ws_server example of docs/API.md, made runnable.
 --
 --   dotnet run --project Host -c Release -- run examples/dashboard.lua
---   then open examples/dashboard.html in a browser (file:// is fine; ?port=N for another port)
+--   then open http://127.0.0.1:8080/ in a browser: this script serves the page (dashboard.html)
+--   and its WebSocket (/ws) on the same port. Opening examples/dashboard.html from disk works too
+--   (file://, ?port=N for another port).
 --
 -- Every frame the state is broadcast as JSON to every connected page; pages send commands back
 -- as JSON ({"cmd":"heal","amount":10}, {"cmd":"pause"}, {"cmd":"say","text":"..."}, {"cmd":"quit"}).
@@ -55,13 +57,30 @@ srv = net.ws_server:listen(PORT, {
   on_close = function(c, code, reason)
     log.info("dashboard: page " .. c .. " left (" .. code .. (reason ~= "" and ", " .. reason or "") .. ")")
   end,
-})
+}, { ws_path = "/ws" })
 if not srv then
   log.error("dashboard: cannot listen on port " .. PORT .. " (taken?)")
   script.unload()
   return
 end
-print("dashboard: ws://127.0.0.1:" .. srv.port .. "/ (open examples/dashboard.html?port=" .. srv.port .. ")")
+
+-- The page itself, read from beside this script on every request (edit it and reload), and the
+-- state as JSON for anything that prefers to poll.
+local here = string.match(_SCRIPT_PATH, "^(.*)[/\\]") or "."
+srv:route("GET", "/", function(_, res)
+  local file = io.open(here .. "/dashboard.html", "rb")
+  if not file then
+    res:send(404, "dashboard.html is missing", { ["Content-Type"] = "text/plain; charset=utf-8" })
+    return
+  end
+  local page = file:read("a")
+  file:close()
+  res:send(200, page, { ["Content-Type"] = "text/html; charset=utf-8", ["Cache-Control"] = "no-cache" })
+end)
+srv:route("GET", "/api/state", function(_, res)
+  res:send(200, json.encode(player), { ["Content-Type"] = "application/json" })
+end)
+print("dashboard: open http://127.0.0.1:" .. srv.port .. "/ (its WebSocket: ws://127.0.0.1:" .. srv.port .. "/ws)")
 
 -- Every frame: move the simulated player, then broadcast its state to every page.
 event.on("frame_update", function(e)

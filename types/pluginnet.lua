@@ -67,6 +67,31 @@
 ---@field method string The HTTP method ("GET" for a handshake).
 ---@field remote string The client's "address:port".
 
+---A request a route of `srv:route` received: the fields of an `on_open` request plus its body.
+---@class pluginnet.RouteRequest: pluginnet.IncomingRequest
+---@field body string The request body, byte-exact ("" when none; at most `max_body_bytes`).
+
+---The answer to one route request. Answer now or later (from any later callback); unanswered, the
+---client gets 504 after `answer_timeout`.
+---@class pluginnet.RouteResponse
+local res = {} -- luacheck: ignore 241 (only LuaLS reads this class table)
+
+---Answers with `status` (200-599), `body` (default "") and exactly these headers (plus the body's
+---length). True when sent; false when the request is already over (answered, 504, client gone,
+---server closed) or a header has a line break or is `Content-Length`/`Transfer-Encoding` (then the
+---client gets 500 and the reason is logged).
+---@param status integer
+---@param body? string
+---@param headers? table<string, string|number>
+---@return boolean sent
+function res:send(status, body, headers) end
+
+---Options of `net.ws_server:listen`; any other key raises an error.
+---@class pluginnet.WsServerOptions
+---@field ws_path? string Accept WebSocket upgrades only on this path (e.g. "/ws"); default: any path.
+---@field max_body_bytes? integer Largest route request body, 0-67108864 (default 1 MB, `limits.ws_server.max_request_body_bytes`); 413 beyond.
+---@field answer_timeout? number Seconds a route may take to answer, above 0 and at most 3600 (default 30, `limits.ws_server.answer_timeout_s`); 504 after.
+
 ---@class pluginnet.WsServerCallbacks
 ---@field on_open? fun(client: integer, req: pluginnet.IncomingRequest) A client finished its handshake; `req` describes it.
 ---@field on_message? fun(client: integer, msg: string) A text or binary message arrived (byte-exact).
@@ -111,6 +136,23 @@ function WsServer:is_open() end
 ---Each of them gets the next `broadcast`; `send` and `disconnect` accept exactly these.
 ---@return integer
 function WsServer:client_count() end
+
+---Answers HTTP requests of `method` ("GET", "POST", ... any case, or "*") on `path` (exact, or
+---ending in "*" for a prefix) with `handler(req, res)` on the menu thread. Routes are tried in the
+---order added, then static folders, else 404. A handler that raises gives 500 (logged with its
+---traceback). A POST, PUT, PATCH or DELETE from a foreign page (Origin) gets 403 first.
+---@param method string
+---@param path string
+---@param handler fun(req: pluginnet.RouteRequest, res: pluginnet.RouteResponse)
+function WsServer:route(method, path, handler) end
+
+---Serves the files of `folder` (inside the script's folder, its data folder or the download folder;
+---relative to the script's folder) under the URL `prefix` ("/" for the whole site): GET and HEAD,
+---content types, ETag/304, Range/206, `index.html` for a folder; nothing outside the folder.
+---Raises an error for another folder or a bad prefix.
+---@param prefix string
+---@param folder string
+function WsServer:static(prefix, folder) end
 
 ------------------------------------------------------------------------------------------------------
 -- net.udp
@@ -234,9 +276,10 @@ net.ws_server = {}
 ---```
 ---@param port integer 1-65535, or 0 for any free port (then read `srv.port`); a numeric string such as "8080" works too.
 ---@param callbacks pluginnet.WsServerCallbacks
+---@param options? pluginnet.WsServerOptions
 ---@return WsServer? srv
 ---@return string? reason Why `srv` is nil.
-function net.ws_server:listen(port, callbacks) end
+function net.ws_server:listen(port, callbacks, options) end
 
 ---UDP sockets on 127.0.0.1 (game telemetry, OSC, companion apps). Datagrams may be dropped: by
 ---the network, and by the host when a socket's queue of undelivered datagrams passes 4 MB.

@@ -40,6 +40,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             () => _config?.Permissions ?? NetPermissions.AllowAll,
             () => _config?.AllowedOrigins ?? [],
             Options.DownloadDirectory,
+            Options.DataDirectory,
             Options.DefaultHttpTimeout,
             Options.MaxConcurrentRequestsPerScript,
             Options.MaxHttpBodyBytes,

@@ -5,6 +5,7 @@ namespace PluginNet.Host.Transports;
 /// <param name="Permissions">What each script may reach, from <c>plugins.json</c>.</param>
 /// <param name="AllowedOrigins">Extra WebSocket server origins from <c>plugins.json</c>.</param>
 /// <param name="DownloadDirectory">Folder that <c>save_to_file</c> paths resolve under.</param>
+/// <param name="DataDirectory">The folder holding one data folder per script (<c>script.data_dir</c>).</param>
 /// <param name="DefaultHttpTimeout">HTTP timeout when a script gives none.</param>
 /// <param name="MaxConcurrentRequestsPerScript">HTTP requests one script may have on the wire at once.</param>
 /// <param name="MaxHttpBodyBytes">Largest HTTP response body held in memory.</param>
@@ -18,6 +19,7 @@ internal sealed record NetServices(
     Func<NetPermissions> Permissions,
     Func<IReadOnlyList<string>> AllowedOrigins,
     string DownloadDirectory,
+    string DataDirectory,
     TimeSpan DefaultHttpTimeout,
     int MaxConcurrentRequestsPerScript,
     long MaxHttpBodyBytes,

@@ -138,17 +138,20 @@ public class ExampleTests
     {
         await using var host = PluginNetProcess.Start(
             [Example("dashboard.lua"), "--timeout", "60"], new Dictionary<string, string> { ["PLUGINNET_DASHBOARD_PORT"] = "0" });
-        var line = await host.WaitForLineAsync(l => l.StartsWith("dashboard: ws://", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        var url = line["dashboard: ".Length..line.IndexOf(' ', "dashboard: ".Length)];
+        var line = await host.WaitForLineAsync(l => l.StartsWith("dashboard: open http://", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        var site = new Uri(line["dashboard: open ".Length..line.IndexOf(' ', "dashboard: open ".Length)]);
 
+        using var http = new HttpClient();
+        var html = await http.GetStringAsync(site);
         using var page = new ClientWebSocket();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await page.ConnectAsync(new Uri(url), limit.Token);
+        await page.ConnectAsync(new Uri($"ws://{site.Authority}/ws"), limit.Token);
         var hello = await ReceiveAsync(page, limit.Token);
         var state = await ReceiveAsync(page, limit.Token);
         await page.SendAsync("""{"cmd":"quit"}"""u8.ToArray(), WebSocketMessageType.Text, true, limit.Token);
         var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(30));
 
+        Assert.Contains("<title>PluginNet dashboard</title>", html, StringComparison.Ordinal);
         Assert.Equal("""{"client":1,"type":"hello"}""", hello);
         Assert.Contains("\"type\":\"state\"", state, StringComparison.Ordinal);
         Assert.Equal(0, exitCode);

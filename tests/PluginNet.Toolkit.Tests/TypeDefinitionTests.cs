@@ -36,13 +36,19 @@ public partial class TypeDefinitionTests
 
         local srv = assert(net.ws_server:listen(0, {}))
         walk("WsServer", ":", srv) -- pairs(srv) lists id, port and the methods
-        srv:close()
+        srv:route("GET", "/walk", function(req, res)
+          walk("res", ":", res) -- pairs(res) lists its method
+          res:send(200)
+        end)
         local sock = assert(net.udp:bind(0, {}))
         walk("UdpSocket", ":", sock) -- pairs(sock) lists id, port and the methods
         sock:close()
 
         event.on("script_unloaded", function(e) walk("pluginnet.ScriptUnloadedEvent", ".", e) end)
-        net.http:get("http://127.0.0.1:1/", function(resp)
+        net.http:get("http://127.0.0.1:" .. srv.port .. "/walk", function(first)
+          assert(first.status == 200, first.error)
+          srv:close()
+          net.http:get("http://127.0.0.1:1/", function(resp)
           walk("pluginnet.HttpResponse", ".", resp)
           local seen = false
           event.on("frame_update", function(e)
@@ -51,7 +57,8 @@ public partial class TypeDefinitionTests
             walk("pluginnet.FrameEvent", ".", e)
             script.unload()
           end)
-        end, 5)
+          end, 5)
+        end)
         """;
 
     /// <summary>The classes whose fields a script can be shown at run time.</summary>

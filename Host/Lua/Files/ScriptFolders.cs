@@ -21,6 +21,12 @@ internal sealed class ScriptFolders
         _roots = [RealPath(ScriptFolder), RealPath(DataFolder), RealPath(DownloadFolder)];
     }
 
+    /// <summary>The folders of the script at <paramref name="scriptPath"/>: its data folder is named after the script.</summary>
+    public static ScriptFolders For(string scriptPath, string dataDirectory, string downloadDirectory) => new(
+        Path.GetDirectoryName(Path.GetFullPath(scriptPath)) ?? ".",
+        Path.Combine(dataDirectory, Path.GetFileNameWithoutExtension(scriptPath)),
+        downloadDirectory);
+
     public string ScriptFolder { get; }
 
     public string DataFolder { get; }

@@ -16,10 +16,7 @@ internal sealed class FilesModule(Func<NetPermissions> permissions, string dataD
     public void Install(ScriptRuntime script)
     {
         var rules = permissions().For(script.ScriptPath);
-        var folders = new ScriptFolders(
-            Path.GetDirectoryName(script.ScriptPath) ?? ".",
-            Path.Combine(dataDirectory, Path.GetFileNameWithoutExtension(script.ScriptPath)),
-            downloadDirectory);
+        var folders = ScriptFolders.For(script.ScriptPath, dataDirectory, downloadDirectory);
         script.PushRawTable(new()
         {
             ["resolve"] = state =>

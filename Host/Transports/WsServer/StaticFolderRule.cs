@@ -1,44 +1,30 @@
+using PluginNet.Host.Lua.Files;
+
 namespace PluginNet.Host.Transports;
 
 /// <summary>
-/// Which folders <c>srv:static</c> may serve: an existing folder inside the script's own folder or
-/// the download folder, after following every symbolic link on the way (a link inside the script's
-/// folder that points elsewhere does not count as inside). A relative path counts from the script's folder.
+/// Which folders <c>srv:static</c> may serve: an existing folder among those the script's <c>io</c>
+/// may use (its own folder, its data folder, the download folder: <see cref="ScriptFolders"/>), after
+/// following every symbolic link on the way. A relative path counts from the script's folder.
 /// </summary>
 internal static class StaticFolderRule
 {
-    /// <summary>The folder's resolved absolute path, or null and the reason it may not be served.</summary>
-    public static string? Resolve(string requested, string scriptFolder, string downloadFolder, out string refusal)
+    /// <summary>The folder's real absolute path, or null and the reason it may not be served.</summary>
+    public static string? Resolve(string requested, ScriptFolders folders, out string refusal)
     {
-        refusal = "";
-        string full;
-        try
+        if (folders.Resolve(requested, out var outside) is not { } real)
         {
-            full = Path.GetFullPath(requested, scriptFolder);
-        }
-        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            refusal = $"folder '{requested}' is not a valid path";
+            refusal = $"folder '{requested}' {outside} (its own folder {folders.ScriptFolder}, its data folder and the download folder)";
             return null;
         }
 
-        var real = LinkFreePath.Resolve(full);
-        if (real is null || !Directory.Exists(real))
+        if (!Directory.Exists(real))
         {
-            refusal = $"folder '{requested}' does not exist (relative paths count from the script's folder {scriptFolder})";
+            refusal = $"folder '{requested}' does not exist (relative paths count from the script's folder {folders.ScriptFolder})";
             return null;
         }
 
-        foreach (var root in new[] { scriptFolder, downloadFolder })
-        {
-            if (LinkFreePath.Resolve(Path.GetFullPath(root)) is { } allowed && LinkFreePath.IsInside(real, allowed))
-            {
-                return real;
-            }
-        }
-
-        refusal = $"folder '{requested}' is outside the script's folder {scriptFolder} and the download folder {downloadFolder}; "
-            + "serve a folder inside one of them";
-        return null;
+        refusal = string.Empty;
+        return real;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
+using PluginNet.Host.Lua.Files;
 using PluginNet.Host.Output;
 using LuaState = KeraLua.Lua;
 
@@ -59,8 +60,8 @@ internal sealed partial class WsServerBinder
                 return ReturnRefusal(state, unavailable);
             }
 
-            var folder = StaticFolderRule.Resolve(
-                state.ToText(3) ?? "", Path.GetDirectoryName(Path.GetFullPath(Script.ScriptPath))!, Net.DownloadDirectory, out var refusal);
+            var folders = ScriptFolders.For(Script.ScriptPath, Net.DataDirectory, Net.DownloadDirectory);
+            var folder = StaticFolderRule.Resolve(state.ToText(3) ?? "", folders, out var refusal);
             if (folder is null)
             {
                 return ReturnRefusal(state, refusal);

@@ -3,7 +3,7 @@
 -- delivered the last on_close of that server on the menu thread.
 local raw, util, max_message = ...
 local check, check_opt, arg_error = util.check, util.check_opt, util.arg_error
-local type, tostring, error = type, tostring, error
+local type, tostring, error, next = type, tostring, error, next
 
 local ws_server = {}
 local servers = {}                              -- id -> callbacks table
@@ -168,6 +168,7 @@ local res_methods = {}
 local res_meta = {
   __index = res_methods,
   __newindex = function() error("res has only the method send: res:send(status, body, headers)", 2) end,
+  __pairs = function() return next, { send = res_methods.send }, nil end,
   __metatable = "HttpResponse",
 }
 

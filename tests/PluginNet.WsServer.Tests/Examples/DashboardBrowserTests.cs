@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using PluginNet.TestSupport;
+using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
 namespace PluginNet.WsServer.Tests.Examples;
@@ -9,32 +10,75 @@ namespace PluginNet.WsServer.Tests.Examples;
 /// <summary>
 /// examples/dashboard.lua under the real command line and examples/dashboard.html in a real
 /// headless Chromium (Debian's package, driven by Playwright): values arrive live, commands reach Lua.
+/// The page is opened as the script serves it (http://127.0.0.1:PORT/) and from disk (file://).
 /// </summary>
-public sealed partial class DashboardBrowserTests
+public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
 {
     private const string Chromium = "/usr/bin/chromium";
 
     [Fact]
-    public async Task Dashboard_OpenedInChromium_ShowsLiveValuesAndItsCommandsReachTheScript()
+    public async Task Dashboard_ServedByItsScript_OpenedAtItsHttpUrl_LiveValuesCommandsAndAScreenshot()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run ./test.sh from the repository root, which installs it (Debian package chromium)");
-        await using var host = PluginNetProcess.Start(
-            [RepoPaths.Example("dashboard.lua")], new Dictionary<string, string> { ["PLUGINNET_DASHBOARD_PORT"] = "0" }, console: true);
-        var port = int.Parse(
-            ListeningLine().Match(await host.WaitForLineAsync(l => ListeningLine().IsMatch(l))).Groups[1].Value,
-            CultureInfo.InvariantCulture);
-
+        await using var host = StartDashboard();
+        var port = await PortAsync(host);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
+
+        var response = await page.GotoAsync($"http://127.0.0.1:{port}/");
+
+        // Same origin as its WebSocket (/ws on the same port), which the server accepts.
+        Assert.Equal(200, response?.Status);
+        Assert.Equal("text/html; charset=utf-8", response?.Headers["content-type"]);
+        await Expect(page.Locator("#url")).ToHaveTextAsync($"ws://127.0.0.1:{port}/ws");
+        await ExpectLiveAndCommandsWorkAsync(page, host);
+
+        var screenshot = Path.Combine(RepoPaths.Root, "artifacts", "test-results", "dashboard-served-over-http.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        output.WriteLine($"screenshot: {screenshot}");
+        Assert.True(new FileInfo(screenshot).Length > 1000, "the screenshot is empty");
+
+        await QuitAsync(page, browser, host);
+    }
+
+    [Fact]
+    public async Task Dashboard_OpenedFromDiskInChromium_ShowsLiveValuesAndItsCommandsReachTheScript()
+    {
+        await using var host = StartDashboard();
+        var port = await PortAsync(host);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+
+        // A file:// page sends Origin: null, which the server accepts.
         await page.GotoAsync($"{new Uri(RepoPaths.Example("dashboard.html")).AbsoluteUri}?port={port}");
 
-        // Connected (a file:// page sends Origin: null, which the server accepts) and values move.
+        await ExpectLiveAndCommandsWorkAsync(page, host);
+        await QuitAsync(page, browser, host);
+    }
+
+    private static PluginNetProcess StartDashboard()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run ./test.sh from the repository root, which installs it (Debian package chromium)");
+        return PluginNetProcess.Start(
+            [RepoPaths.Example("dashboard.lua")], new Dictionary<string, string> { ["PLUGINNET_DASHBOARD_PORT"] = "0" }, console: true);
+    }
+
+    private static async Task<int> PortAsync(PluginNetProcess host) => int.Parse(
+        ListeningLine().Match(await host.WaitForLineAsync(l => ListeningLine().IsMatch(l))).Groups[1].Value,
+        CultureInfo.InvariantCulture);
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = Chromium,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    });
+
+    private static async Task ExpectLiveAndCommandsWorkAsync(IPage page, PluginNetProcess host)
+    {
+        // Connected and values move.
         await Expect(page.Locator("#status")).ToHaveTextAsync("connected");
         await Expect(page.Locator("#frame")).ToHaveTextAsync(Number());
         var frame = await page.Locator("#frame").TextContentAsync();
@@ -51,15 +95,18 @@ public sealed partial class DashboardBrowserTests
         await host.WaitForLineAsync(l => l == "dashboard says: hello from chromium");
         await page.Locator("#heal").ClickAsync();
         await host.WaitForLineAsync(l => l == "command from page 1: heal");
+    }
 
-        // quit unloads the script: the page sees the server go away (1001) and the host exits cleanly.
+    // quit unloads the script: the page sees the server go away (1001) and the host exits cleanly.
+    private static async Task QuitAsync(IPage page, IBrowser browser, PluginNetProcess host)
+    {
         await page.EvaluateAsync("dashboard.send({ cmd: 'quit' })");
         await Expect(page.Locator("#status")).ToContainTextAsync("disconnected (1001");
         await browser.CloseAsync();
         Assert.Equal(0, await host.WaitForExitAsync());
     }
 
-    [GeneratedRegex(@"^dashboard: ws://127\.0\.0\.1:(\d+)/")]
+    [GeneratedRegex(@"^dashboard: open http://127\.0\.0\.1:(\d+)/")]
     private static partial Regex ListeningLine();
 
     [GeneratedRegex(@"^\d+$")]
