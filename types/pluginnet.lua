@@ -57,8 +57,18 @@
 ------------------------------------------------------------------------------------------------------
 
 ---Callbacks of a loopback WebSocket server; every field is optional, any other key raises an error. `client` is an integer id.
+---The handshake request a server's `on_open` gets.
+---@class pluginnet.IncomingRequest
+---@field path string The path asked for, percent-decoded (e.g. "/chat/room").
+---@field query table<string, string> Query keys and values, percent-decoded; a repeated key's values joined with ",".
+---@field headers table<string, string> Request headers by lower-case name; repeats joined with ", ".
+---@field origin? string The Origin header; nil when the client sent none.
+---@field protocol string The subprotocol chosen; "" when none.
+---@field method string The HTTP method ("GET" for a handshake).
+---@field remote string The client's "address:port".
+
 ---@class pluginnet.WsServerCallbacks
----@field on_open? fun(client: integer) A client finished its handshake.
+---@field on_open? fun(client: integer, req: pluginnet.IncomingRequest) A client finished its handshake; `req` describes it.
 ---@field on_message? fun(client: integer, msg: string) A text or binary message arrived (byte-exact).
 ---@field on_error? fun(client: integer, err: string) Something failed on that client's connection.
 ---@field on_close? fun(client: integer, code: integer, reason: string) The client left (either side closed it; 1005 when its close frame had no code).

@@ -23,17 +23,26 @@ public sealed record WebSocketListenRequest(
     long MaxMessageBytes,
     IReadOnlyList<string> AllowedOrigins,
     TimeSpan HandshakeTimeout,
-    long MaxQueuedBytesPerClient);
+    long MaxQueuedBytesPerClient)
+{
+    /// <summary>How plain HTTP requests on the same port are answered, and where WebSockets are accepted.</summary>
+    public HttpServerOptions Http { get; init; } = new();
+}
 
 /// <summary>What a server reports back to the host, per client.</summary>
 /// <remarks>
 /// Same rules as <see cref="IWebSocketEvents"/>: for one client the calls come one at a time,
-/// <see cref="OnOpen"/> first, <see cref="OnClose"/> exactly once and last; return quickly, never throw.
+/// <see cref="OnOpen(long, IncomingRequest)"/> first, <see cref="OnClose"/> exactly once and last; return quickly, never throw.
 /// </remarks>
 public interface IWebSocketServerEvents
 {
     /// <summary>A client completed its handshake. Client ids are positive and unique per server.</summary>
+    /// <remarks>Plugins that know the handshake call <see cref="OnOpen(long, IncomingRequest)"/> instead.</remarks>
     void OnOpen(long client);
+
+    /// <summary>A client completed its handshake, described by <paramref name="handshake"/>.</summary>
+    /// <remarks>Defaults to <see cref="OnOpen(long)"/>, so a host written before it still hears the open.</remarks>
+    void OnOpen(long client, IncomingRequest handshake) => OnOpen(client);
 
     /// <summary>A whole message arrived from a client. The array now belongs to the receiver.</summary>
     void OnMessage(long client, byte[] payload, bool isText);

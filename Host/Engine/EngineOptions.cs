@@ -63,6 +63,13 @@ public sealed record EngineOptions
     public UdpLimits Udp { get; init; } = UdpLimits.Defaults;
 
     /// <summary>
+    /// Turns host names into addresses for <c>net.http</c> and <c>net.ws</c> (their plugins connect to
+    /// what it returns, after the address checks). Null (the default): the system resolver. Tests give
+    /// their own, so no name is ever looked up outside the process.
+    /// </summary>
+    public Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? Resolver { get; init; }
+
+    /// <summary>
     /// When true, <see cref="PluginNetEngine.Run"/> keeps going with no script loaded (until a stop or
     /// the timeout), as <c>run --watch</c> does while it waits for a broken script to be fixed.
     /// </summary>

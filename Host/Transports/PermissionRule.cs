@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PluginNet.Core.Transports;
 
 namespace PluginNet.Host.Transports;
 
@@ -13,6 +14,9 @@ public abstract class PermissionRule
 
     /// <summary>The <c>listen</c> list: ports a script may listen on or bind.</summary>
     public static PortListRule Listen { get; } = new("listen");
+
+    /// <summary>The <c>private_addresses</c> list: loopback, link-local and private ranges a host name may resolve to for <c>net.http</c> and <c>net.ws</c>.</summary>
+    public static AddressListRule PrivateAddresses { get; } = new("private_addresses");
 
     /// <summary>The <c>env</c> list: environment variables <c>os.getenv</c> may read.</summary>
     public static NameListRule Env { get; } = new("env");
@@ -100,6 +104,26 @@ public sealed class PortListRule(string field) : PermissionRule(field)
         problem = $"must be an array of ports (1-65535) such as {Example} ([] denies all)";
         return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(p => p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) && n is >= 1 and <= 65535)
             ? [.. list.EnumerateArray().Select(p => p.GetInt32().ToString(CultureInfo.InvariantCulture))]
+            : null;
+    }
+}
+
+/// <summary>
+/// A list of address ranges: <c>*</c> (every loopback, link-local and private range), a CIDR range such
+/// as <c>192.168.1.0/24</c>, or one address. Without it a host name that resolves to such an address is
+/// refused (a URL naming the address itself, or <c>localhost</c>, is not affected).
+/// </summary>
+/// <param name="field">The list's name in plugins.json.</param>
+public sealed class AddressListRule(string field) : PermissionRule(field)
+{
+    /// <inheritdoc />
+    public override string Example => "[\"192.168.1.0/24\"]";
+
+    internal override IReadOnlyList<string>? Read(JsonElement list, out string problem)
+    {
+        problem = $"must be an array of address ranges such as {Example}, [\"10.0.0.7\"] or [\"*\"] (every private range)";
+        return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(r => r.ValueKind == JsonValueKind.String && AddressRules.IsRange(r.GetString()!))
+            ? [.. list.EnumerateArray().Select(r => r.GetString()!)]
             : null;
     }
 }

@@ -45,11 +45,14 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             ["close"] = CloseServer,
             ["is_open"] = IsOpen,
             ["client_count"] = ClientCount,
+            ["route"] = Route,
+            ["static"] = Static,
+            ["answer"] = Answer,
         };
 
         protected override long[] GlueArguments() => [Net.WsServer.MaxMessageBytes];
 
-        // raw.listen(port) -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
+        // raw.listen(port, ws_path, max_body_bytes, answer_timeout) -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
         private int Listen(LuaState state)
         {
             var port = (int)state.ToInteger(1);
@@ -71,7 +74,10 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
                 Net.WsServer.MaxMessageBytes,
                 Net.AllowedOrigins(),
                 WebSocketLimits.HandshakeTimeout,
-                Net.WsServer.MaxQueuedBytesPerClient);
+                Net.WsServer.MaxQueuedBytesPerClient)
+            {
+                Http = HttpOptions(state),
+            };
             try
             {
                 slot.Server = provider.Transport.Listen(request, new ServerEvents(this, slot));
@@ -222,13 +228,13 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             }
         }
 
-        private void Post(long id, int what, long client, byte[]? payload, string? text, int code) =>
-            Post(() => Deliver(id, what, client, payload, text, code));
+        private void Post(long id, int what, long client, byte[]? payload, string? text, int code, IncomingRequest? handshake = null) =>
+            Post(() => Deliver(id, what, client, payload, text, code, handshake));
 
         // The hot path: a message posts the slot, the payload and the client id; no closure.
         private void PostMessage(ServerSlot slot, long client, byte[] payload) => Post(DeliverMessage, slot, payload, client);
 
-        private void Deliver(long id, int what, long client, byte[]? payload, string? text, int code)
+        private void Deliver(long id, int what, long client, byte[]? payload, string? text, int code, IncomingRequest? handshake = null)
         {
             if (!BeginDelivery(out var state, out var top))
             {
@@ -255,6 +261,10 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             var count = 3;
             switch (what)
             {
+                case Open:
+                    IncomingRequestTable.Push(state, handshake);
+                    count++;
+                    break;
                 case Message:
                     state.PushBuffer(payload!);
                     count++;
