@@ -345,6 +345,11 @@ script = {}
 ---The run ends when every script has unloaded.
 function script.unload() end
 
+---Absolute path of this script's data folder (`data/<script name>/` under the host's folder), where
+---`io` may read and write; it is created on first use.
+---@type string
+script.data_dir = ""
+
 ---Absolute path of this script's file.
 ---@type string
 _SCRIPT_PATH = ""

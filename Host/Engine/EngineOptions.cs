@@ -36,6 +36,12 @@ public sealed record EngineOptions
     public TimeSpan CallbackTimeLimit { get; init; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// Lua memory one script's state may hold; past it an allocation fails inside the script with
+    /// "not enough memory" and the other scripts go on. Default 256 MiB.
+    /// </summary>
+    public long MaxScriptMemoryBytes { get; init; } = EngineLimits.DefaultMaxScriptMemoryBytes;
+
+    /// <summary>
     /// HTTP requests one script may have on the wire at once; more are queued in order (never
     /// dropped) and sent as earlier ones finish, so one script cannot starve the others. Default 16.
     /// </summary>
@@ -80,6 +86,7 @@ public sealed record EngineOptions
         {
             CallbackBudget = TimeSpan.FromMilliseconds(limits.Engine.CallbackBudgetMs),
             CallbackTimeLimit = TimeSpan.FromMilliseconds(limits.Engine.CallbackTimeLimitMs),
+            MaxScriptMemoryBytes = limits.Engine.MaxScriptMemoryBytes,
             MaxConcurrentRequestsPerScript = limits.Http.MaxConcurrentPerScript,
             DefaultHttpTimeout = TimeSpan.FromSeconds(limits.Http.DefaultTimeoutS),
             MaxHttpBodyBytes = limits.Http.MaxBodyBytes,

@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using KeraLua;
 using PluginNet.Core.Resources;
+using PluginNet.Host.Lua.Memory;
 using PluginNet.Host.Output;
 using LuaState = KeraLua.Lua;
 
@@ -19,6 +20,7 @@ internal sealed class ScriptRuntime : IDisposable
     // The C functions handed to Lua: kept alive here for as long as the state lives.
     private readonly List<LuaFunction> _pinned = [];
     private readonly NLua.Lua _lua;
+    private readonly LuaMemoryLimit _memory;
     private int _tracebackRef;
     private int _utilRef;
     private int _fireRef;
@@ -34,6 +36,8 @@ internal sealed class ScriptRuntime : IDisposable
         Scope = new ScriptScope(scriptPath);
         _lua = new NLua.Lua();
         _lua.State.Encoding = Encoding.Latin1; // one char per byte: NLua conversions stay byte-exact
+        _memory = new LuaMemoryLimit(services.MaxScriptMemoryBytes);
+        _memory.Attach(_lua.State);
     }
 
     public string ScriptPath { get; }
@@ -47,6 +51,9 @@ internal sealed class ScriptRuntime : IDisposable
     public LuaState State => _lua.State;
 
     public bool IsDisposed => _disposed;
+
+    /// <summary>The script's Lua memory limit (the allocator's counters).</summary>
+    public LuaMemoryLimit Memory => _memory;
 
     /// <summary>Sandbox, shared helpers and the modules every script has. Throws <see cref="ScriptException"/> on a glue failure.</summary>
     public void InstallBaseModules(Func<LuaState, int> unload)
@@ -173,7 +180,7 @@ internal sealed class ScriptRuntime : IDisposable
         }
 
         // util.call runs the chunk under the runaway guard and reports an error with its traceback.
-        var ran = State.PCall(2, 1, 0) == LuaStatus.OK && State.ToBoolean(-1);
+        var ran = PCallLimited(2, 1) == LuaStatus.OK && State.ToBoolean(-1);
         State.SetTop(top);
         return ran;
     }
@@ -200,7 +207,7 @@ internal sealed class ScriptRuntime : IDisposable
     /// </summary>
     public void CallProtected(int argumentCount, int top, string where)
     {
-        if (State.PCall(argumentCount, 0, 0) != LuaStatus.OK)
+        if (PCallLimited(argumentCount, 0) != LuaStatus.OK)
         {
             ReportError(where, PopMessage());
         }
@@ -240,6 +247,7 @@ internal sealed class ScriptRuntime : IDisposable
         _disposed = true;
         FlushErrorSummaries();
         _lua.Dispose();
+        _memory.Dispose(); // after the state: closing it frees through the allocator
         _pinned.Clear();
     }
 
@@ -249,11 +257,29 @@ internal sealed class ScriptRuntime : IDisposable
         return 0;
     }
 
+    // Script code runs with the memory limit enforced; a failed allocation there is a Lua error the
+    // protected call catches. The host's own pushes outside it must never fail.
+    private LuaStatus PCallLimited(int argumentCount, int resultCount)
+    {
+        var was = _memory.Enforce(true);
+        try
+        {
+            return State.PCall(argumentCount, resultCount, 0);
+        }
+        finally
+        {
+            _memory.Enforce(was);
+        }
+    }
+
     private LuaFunction Guard(string name, Func<LuaState, int> body)
     {
         LuaFunction function = pointer =>
         {
             var state = LuaState.FromIntPtr(pointer);
+            // A raw function's pushes are the host's: an allocation failure here would unwind
+            // through .NET frames, so the limit is lifted while it runs.
+            var enforced = _memory.Enforce(false);
             try
             {
                 return body(state);
@@ -263,6 +289,10 @@ internal sealed class ScriptRuntime : IDisposable
 #pragma warning restore CA1031
             {
                 return state.ReturnError($"internal error in {name}: {ex.Message}");
+            }
+            finally
+            {
+                _memory.Enforce(enforced);
             }
         };
         _pinned.Add(function);

@@ -7,4 +7,5 @@ namespace PluginNet.Host.Lua;
 /// <param name="Dispatcher">Hands completions to the menu thread.</param>
 /// <param name="Output">Print and log.</param>
 /// <param name="CallbackTimeLimit">How long one callback may run before it is aborted.</param>
-internal sealed record ScriptServices(MenuThreadDispatcher Dispatcher, IScriptOutput Output, TimeSpan CallbackTimeLimit);
+/// <param name="MaxScriptMemoryBytes">Lua memory one script may hold.</param>
+internal sealed record ScriptServices(MenuThreadDispatcher Dispatcher, IScriptOutput Output, TimeSpan CallbackTimeLimit, long MaxScriptMemoryBytes);
