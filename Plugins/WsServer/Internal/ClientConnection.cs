@@ -113,13 +113,13 @@ internal sealed partial class ClientConnection
         {
             await ReceiveLoopAsync(_abort.Token).ConfigureAwait(false);
         }
+        catch (Exception ex) when (AcceptSettings.IsPongTimeout(ex))
+        {
+            NoteFailure($"no pong within {_pongTimeout.TotalSeconds:0.###} s; connection dropped");
+        }
         catch (OperationCanceledException)
         {
             NoteFailure("connection aborted");
-        }
-        catch (WebSocketException ex) when (AcceptSettings.IsPongTimeout(ex))
-        {
-            NoteFailure($"no pong within {_pongTimeout.TotalSeconds:0.###} s; connection dropped");
         }
         catch (WebSocketException ex) when (ex.WebSocketErrorCode == WebSocketError.ConnectionClosedPrematurely)
         {
