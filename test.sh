@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs the two Debian packages the tests use when they are missing, then runs
-# every test of the solution. Arguments are passed on to `dotnet test` (e.g. --filter NAME).
+# every test of the solution but the load measures (Category=Load: run them with `bench/run.sh load`,
+# docs/BENCHMARKS.md). Arguments are passed on to `dotnet test` (e.g. --filter NAME).
 #
 #   chromium   the dashboard's real-browser test drives /usr/bin/chromium (Playwright's own browser
 #              download is not used)

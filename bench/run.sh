@@ -3,6 +3,8 @@
 #   bench/run.sh                 every end-to-end measure, 5 runs each, then the results table
 #   bench/run.sh ws-echo flood   only those jobs;  --runs N  more runs;  --smoke  a quick check
 #   bench/run.sh micro [ARGS]    the BenchmarkDotNet micro measures (ARGS go to BenchmarkDotNet; --smoke: one pass)
+#   bench/run.sh load [ARGS]     the test suite's load measures (tests with Category=Load: frame rate under
+#                                attack), with their figures; ARGS go to dotnet test
 # Installs the Node peers (the `ws` package, pinned by bench/node/package-lock.json) and builds
 # in Release first. Everything it starts listens on and talks to 127.0.0.1 only, and stops by itself.
 set -euo pipefail
@@ -14,6 +16,11 @@ if [[ "${1:-}" == "micro" ]]; then
   dotnet build bench/PluginNet.MicroBench -c Release -v quiet -nologo
   cd bench/PluginNet.MicroBench   # BenchmarkDotNet writes its reports under here (git-ignored)
   exec dotnet bin/Release/net10.0/PluginNet.MicroBench.dll "$@"
+fi
+
+if [[ "${1:-}" == "load" ]]; then
+  shift
+  exec dotnet test PluginNet.sln -c Release --filter "Category=Load" --logger "console;verbosity=detailed" "$@"
 fi
 
 (cd bench/node && npm ci --no-audit --no-fund --loglevel=error)

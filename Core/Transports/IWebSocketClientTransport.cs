@@ -35,6 +35,9 @@ public sealed record WebSocketConnectRequest(string Url, TimeSpan ConnectTimeout
 
     /// <summary>Most bytes the send queue may hold; a send past it is refused. Zero or less: no cap.</summary>
     public long MaxQueuedBytes { get; init; }
+
+    /// <summary>The TLS and address checks the connection must pass; null for none (the system's TLS defaults, any address).</summary>
+    public ConnectionRules? Connection { get; init; }
 }
 
 /// <summary>What the handshake settled, reported with the open.</summary>

@@ -36,6 +36,9 @@ public sealed record WebSocketListenRequest(
 
     /// <summary>How long a ping may go unanswered before the client is dropped (1006); zero waits forever.</summary>
     public TimeSpan PongTimeout { get; init; }
+
+    /// <summary>How plain HTTP requests on the same port are answered, and where WebSockets are accepted.</summary>
+    public HttpServerOptions Http { get; init; } = new();
 }
 
 /// <summary>What a server reports back to the host, per client.</summary>

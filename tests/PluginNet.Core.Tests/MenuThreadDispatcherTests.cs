@@ -196,7 +196,8 @@ public class MenuThreadDispatcherTests
         menu.Join(TimeSpan.FromSeconds(30));
 
         Assert.Equal(rounds, handled);
-        Assert.True(slowest < TimeSpan.FromSeconds(5), $"a wait lasted {slowest.TotalSeconds:0.0} s: a post did not wake the menu thread");
+        // A missed wake-up waits out the full 10 s; anything shorter is a busy machine, not a lost post.
+        Assert.True(slowest < TimeSpan.FromSeconds(9), $"a wait lasted {slowest.TotalSeconds:0.0} s: a post did not wake the menu thread");
     }
 
     [Fact]

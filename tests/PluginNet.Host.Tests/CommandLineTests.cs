@@ -26,6 +26,30 @@ public class CommandLineTests
     }
 
     [Fact]
+    public async Task Run_LogInfoAndLogError_EachOnStderrWithItsLevelAndTheScript()
+    {
+        var script = LuaScripts.Write("""
+            log.info("all is well", 42)
+            log.error("something broke")
+            script.unload()
+            """, "logging.lua");
+
+        var (code, stdout, stderr) = await RunAsync($"run \"{script}\"");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", stdout.Trim());
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var info = Assert.Single(lines, l => l.Contains("all is well", StringComparison.Ordinal));
+        var error = Assert.Single(lines, l => l.Contains("something broke", StringComparison.Ordinal));
+        Assert.StartsWith("[info] ", info);
+        Assert.Contains("logging.lua", info);
+        Assert.Contains("42", info);
+        Assert.StartsWith("[error] ", error);
+        Assert.Contains("logging.lua", error);
+        Assert.True(Array.IndexOf(lines, info) < Array.IndexOf(lines, error), stderr);
+    }
+
+    [Fact]
     public async Task Run_TimeoutRunsOut_UnloadsAndExits124()
     {
         var script = LuaScripts.Write("""event.on("script_unloaded", function() print("unloaded on timeout") end)""");

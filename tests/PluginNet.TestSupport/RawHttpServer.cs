@@ -13,7 +13,7 @@ namespace PluginNet.TestSupport;
 /// </summary>
 public sealed class RawHttpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly Channel<RawHttpRequest> _requests = Channel.CreateUnbounded<RawHttpRequest>();
     private readonly Channel<bool> _hangUps = Channel.CreateUnbounded<bool>();
     private readonly CancellationTokenSource _stop = new();
@@ -22,19 +22,25 @@ public sealed class RawHttpServer : IAsyncDisposable
 
     /// <summary>Starts listening on a free port.</summary>
     /// <param name="hang">True: never answer; a client closing the connection is reported by <see cref="WaitForHangUpAsync"/>.</param>
-    public RawHttpServer(bool hang = false)
+    /// <param name="address">A loopback address: 127.0.0.1 (the default) or ::1 (another host for the client).</param>
+    public RawHttpServer(bool hang = false, IPAddress? address = null)
     {
         _hang = hang;
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+        Host = _listener.LocalEndpoint.AddressFamily == AddressFamily.InterNetworkV6 ? "[::1]" : "127.0.0.1";
         _accepting = AcceptAsync();
     }
 
     /// <summary>The port it listens on.</summary>
     public int Port { get; }
 
+    /// <summary>The host part of its URLs: <c>127.0.0.1</c> or <c>[::1]</c>.</summary>
+    public string Host { get; }
+
     /// <summary>A URL on this server.</summary>
-    public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
+    public string Url(string path) => $"http://{Host}:{Port}{path}";
 
     /// <summary>Waits for the next request that arrives (in arrival order), bounded.</summary>
     public async Task<RawHttpRequest> NextAsync(TimeSpan within)
@@ -46,7 +52,7 @@ public sealed class RawHttpServer : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw new TimeoutException($"no request reached 127.0.0.1:{Port} within {within.TotalSeconds:0.#} s");
+            throw new TimeoutException($"no request reached {Host}:{Port} within {within.TotalSeconds:0.#} s");
         }
     }
 
@@ -63,7 +69,7 @@ public sealed class RawHttpServer : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw new TimeoutException($"no client of 127.0.0.1:{Port} gave up within {within.TotalSeconds:0.#} s");
+            throw new TimeoutException($"no client of {Host}:{Port} gave up within {within.TotalSeconds:0.#} s");
         }
     }
 

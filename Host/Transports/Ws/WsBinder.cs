@@ -63,6 +63,7 @@ internal sealed partial class WsBinder(NetServices net) : IScriptModule
                 PongTimeout = Seconds(state, 5) ?? TimeSpan.Zero,
                 Compress = state.ToBoolean(6),
                 MaxQueuedBytes = state.ToOptionalNumber(9) is { } cap ? (long)cap : DefaultMaxBufferedBytes,
+                Connection = ConnectionRules, // addresses and TLS, checked by the plugin
             };
             var reconnect = state.ToOptionalNumber(10) is { } initial
                 ? new WsReconnect(initial, state.ToNumber(11), state.ToNumber(12), state.ToBoolean(13), state.ToOptionalNumber(14) is { } n ? (long)n : null)

@@ -49,11 +49,15 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             ["close"] = CloseServer,
             ["is_open"] = IsOpen,
             ["client_count"] = ClientCount,
+            ["route"] = Route,
+            ["static"] = Static,
+            ["answer"] = Answer,
         };
 
         protected override long[] GlueArguments() => [Net.WsServer.MaxMessageBytes];
 
-        // raw.listen(port, protocols, compress, ping_interval, pong_timeout, max_message) -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
+        // raw.listen(port, ws_path, max_body_bytes, answer_timeout, protocols, compress, ping_interval, pong_timeout, max_message)
+        //   -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
         private int Listen(LuaState state)
         {
             var port = (int)state.ToInteger(1);
@@ -72,15 +76,16 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             var slot = new ServerSlot(this, id);
             var request = new WebSocketListenRequest(
                 port,
-                state.ToOptionalNumber(6) is { } most ? Math.Min((long)most, Net.WsServer.MaxMessageBytes) : Net.WsServer.MaxMessageBytes,
+                state.ToOptionalNumber(9) is { } most ? Math.Min((long)most, Net.WsServer.MaxMessageBytes) : Net.WsServer.MaxMessageBytes,
                 Net.AllowedOrigins(),
                 WebSocketLimits.HandshakeTimeout,
                 Net.WsServer.MaxQueuedBytesPerClient)
             {
-                Protocols = ReadList(state, 2),
-                Compress = state.ToBoolean(3),
-                PingInterval = Seconds(state, 4),
-                PongTimeout = Seconds(state, 5),
+                Http = HttpOptions(state),
+                Protocols = ReadList(state, 5),
+                Compress = state.ToBoolean(6),
+                PingInterval = Seconds(state, 7),
+                PongTimeout = Seconds(state, 8),
             };
             try
             {

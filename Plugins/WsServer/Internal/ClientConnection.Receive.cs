@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using PluginNet.Core.Transports;
 
@@ -7,6 +8,11 @@ namespace PluginNet.Plugins.WsServer.Internal;
 // The incoming side of a client: reads frames into whole messages, enforces the size limit, and raises OnMessage.
 internal sealed partial class ClientConnection
 {
+    // When this side closed for a message over the limit (a Stopwatch timestamp; 0: it did not), and
+    // when the close deadline was last pushed back because more of that message arrived.
+    private long _tooBigAt;
+    private long _deadlineExtendedAt;
+
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
         var assembly = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);
@@ -24,6 +30,7 @@ internal sealed partial class ClientConnection
             if (_closedLocally)
             {
                 assembly.ResetWrittenCount();
+                ExtendDeadlineWhileTooBigArrives(result.Count);
                 continue;
             }
 
@@ -38,8 +45,12 @@ internal sealed partial class ClientConnection
                 assembly = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);
                 Raise(() => _events.OnError(
                     Id, $"message larger than {_maxMessageBytes} bytes; closing with 1009"));
-                RequestClose(
-                    WebSocketLimits.MessageTooBig, "message too big", dropPending: true, error: null, ServerSettings.CloseHandshakeTimeout);
+                if (RequestClose(
+                    WebSocketLimits.MessageTooBig, "message too big", dropPending: true, error: null, ServerSettings.CloseHandshakeTimeout))
+                {
+                    _tooBigAt = _deadlineExtendedAt = Stopwatch.GetTimestamp();
+                }
+
                 continue;
             }
 
@@ -59,5 +70,24 @@ internal sealed partial class ClientConnection
                 Raise(() => _events.OnMessage(Id, payload, isText));
             }
         }
+    }
+
+    /// <summary>
+    /// After our 1009, the rest of the too-big message still arriving gives the client the close
+    /// handshake's time again (checked every quarter second, for at most <see cref="ServerSettings.TooBigDrainLimit"/>),
+    /// so a client still writing it is not reset before it reads our close; one that stops sending is
+    /// dropped after <see cref="ServerSettings.CloseHandshakeTimeout"/> as before.
+    /// </summary>
+    private void ExtendDeadlineWhileTooBigArrives(int received)
+    {
+        if (_tooBigAt == 0 || received == 0
+            || Stopwatch.GetElapsedTime(_deadlineExtendedAt) < TimeSpan.FromMilliseconds(250)
+            || Stopwatch.GetElapsedTime(_tooBigAt) > ServerSettings.TooBigDrainLimit)
+        {
+            return;
+        }
+
+        _deadlineExtendedAt = Stopwatch.GetTimestamp();
+        _abort.CancelAfter(ServerSettings.CloseHandshakeTimeout);
     }
 }

@@ -9,6 +9,16 @@ internal static class ServerSettings
     /// <remarks>On loopback a close reply takes milliseconds; a peer that needs longer is not reading.</remarks>
     public static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// After a close for a message over the limit (1009), how long the server may go on reading and
+    /// dropping the rest of that message, for a client that keeps sending it: such a client (like
+    /// ClientWebSocket) reads our close only once it has written it all, which on a busy machine
+    /// takes longer than <see cref="CloseHandshakeTimeout"/>, and an abort then resets the connection
+    /// under its writes before it has seen the 1009. A client that stops sending gets only the
+    /// <see cref="CloseHandshakeTimeout"/>.
+    /// </summary>
+    public static readonly TimeSpan TooBigDrainLimit = TimeSpan.FromSeconds(10);
+
     /// <summary>The same for <c>IWebSocketServer.DisposeAsync</c>: enough to get the 1001 frame out, no more.</summary>
     public static readonly TimeSpan DisposeCloseTimeout = TimeSpan.FromMilliseconds(200);
 
@@ -33,5 +43,16 @@ internal static class ServerSettings
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxQueuedBytesPerClient, nameof(request));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.HandshakeTimeout, TimeSpan.Zero, nameof(request));
         ArgumentNullException.ThrowIfNull(request.AllowedOrigins, nameof(request));
+        var http = request.Http;
+        ArgumentNullException.ThrowIfNull(http, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegative(http.MaxBodyBytes, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThan(http.MaxHeadBytes, 1024, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(http.MaxConcurrentRequests, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(http.RequestTimeout, TimeSpan.Zero, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(http.AnswerTimeout, TimeSpan.Zero, nameof(request));
+        if (http.WebSocketPath is { } path && (RouteTable.RouteProblem(path) is not null || path.Contains('*', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("the WebSocket path must be a path such as \"/ws\"", nameof(request));
+        }
     }
 }

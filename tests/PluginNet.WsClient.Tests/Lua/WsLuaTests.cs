@@ -243,29 +243,29 @@ public sealed class WsLuaTests
 
             await ServerSide.RunAsync(ws, log, echo: false, ct);
         });
-        var flag = Path.Combine(LuaScripts.NewFolder(), "go");
+        using var gate = new MenuThreadGate();
 
-        // on_open holds the menu thread until the test says so; meanwhile the burst queues up for it.
-        await using var runner = await EngineRunner.StartAsync([LuaScripts.Write($$"""
+        // on_open holds the menu thread until the test opens the gate; meanwhile the burst queues up
+        // for it. The time limit is raised so the callback goes on to unload after the wait.
+        await using var runner = await EngineRunner.StartAsync(
+            [LuaScripts.Write($$"""
             net.ws:connect("{{server.Url}}", {
               on_open = function(id)
                 print("open")
-                local deadline = os.clock() + 20
-                while os.clock() < deadline do
-                  local f = io.open([[{{flag}}]], "r")
-                  if f then f:close() break end
-                end
+                gate.wait()
                 script.unload()
               end,
               on_message = function() print("message") end,
               on_error = function(_, err) print("error", err) end,
               on_close = function(_, code) print("close", code) end,
             })
-            """)]);
-        await runner.Output.WaitForPrintAsync(p => p == "open", RecordingEvents.Wait);
+            """)],
+            options: o => o with { CallbackTimeLimit = MenuThreadGate.Bound * 2 },
+            configure: e => e.AddModule(gate));
+        await gate.Waiting.WaitAsync(RecordingEvents.Wait);
         await WaitUntilAsync(() => runner.Engine.Dispatcher.PendingCount >= burst);
         var queued = runner.Engine.Dispatcher.PendingCount;
-        await File.WriteAllTextAsync(flag, "go");
+        gate.Open();
 
         Assert.Equal(EngineRunResult.AllScriptsUnloaded, await runner.WaitForExitAsync());
         Assert.Equal((1001, "script unloaded"), await log.ClientClosed.Task.WaitAsync(RecordingEvents.Wait));

@@ -46,6 +46,31 @@ public sealed class LimitTests
     }
 
     [Fact]
+    public async Task OnMessage_OverTheLimitFromAClientStillWritingAfterTheCloseHandshakeTimeout_ConnectionNotResetBeforeItReadsThe1009()
+    {
+        // A client sending a message over 64 MiB keeps writing it after the server's 1009 (as
+        // ClientWebSocket does: it reads only once the send is done). On a busy machine that takes
+        // longer than the close handshake timeout (1 s); the server must go on reading and dropping
+        // what arrives rather than reset the connection under the client's writes.
+        const long overTheLimit = (64L * 1024 * 1024) + 1;
+        await using var harness = ServerHarness.Start();
+        using var slow = await RawWebSocket.OpenAsync(harness.Server.Port);
+        var id = await harness.Events.NextOpenAsync();
+
+        await slow.SendAsync(RawWebSocket.FrameHeader(0x82, overTheLimit));
+        var chunk = new byte[64 * 1024];
+        var writing = System.Diagnostics.Stopwatch.StartNew();
+        while (writing.Elapsed < TimeSpan.FromSeconds(2.5)) // a slow writer, on purpose: well past the 1 s timeout
+        {
+            await slow.SendAsync(chunk);
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        Assert.Equal(1009, await slow.ReadCloseCodeAsync());
+        Assert.Equal(1009, (await harness.Events.ClosedAsync(id)).Code);
+    }
+
+    [Fact]
     public async Task OnMessage_Exactly64MB_Delivered()
     {
         await using var harness = ServerHarness.Start();
