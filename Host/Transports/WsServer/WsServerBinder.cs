@@ -122,7 +122,7 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
         private int Send(LuaState state)
         {
             var server = FindOpened(state, out var client);
-            state.PushBoolean(server is not null && server.Send(client, state.ToBytes(3) ?? [], state.ToBoolean(4)));
+            state.PushBoolean(server is not null && (state.ToBoolean(4) ? server.Send(client, state.ToBytes(3) ?? []) : server.Send(client, state.ToBytes(3) ?? [], isText: false)));
             return 1;
         }
 
@@ -168,13 +168,20 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             var isText = state.ToBoolean(3);
             if (Volatile.Read(ref slot.OpensOnTheWay) == 0)
             {
-                server.Broadcast(message, isText);
+                if (isText)
+                {
+                    server.Broadcast(message); // text through the seed's members: plugins written before binary work unchanged
+                }
+                else
+                {
+                    server.Broadcast(message, isText: false);
+                }
             }
             else
             {
                 foreach (var client in slot.Opened)
                 {
-                    server.Send(client, message, isText);
+                    _ = isText ? server.Send(client, message) : server.Send(client, message, isText: false);
                 }
             }
 
