@@ -81,7 +81,7 @@ stds.pluginnet = {
     net = {
       fields = {
         http = fields("get", "post", "request"),
-        ws = fields("connect", "send", "close", "is_open"),
+        ws = fields("connect", "send", "send_binary", "buffered", "close", "is_open"),
         ws_server = fields("listen"),
         udp = fields("bind"),
       },

@@ -7,6 +7,9 @@
 #              download is not used)
 #   lua-check  luacheck, the Lua lint of examples/ and types/
 #
+# and the Node.js `ws` package the WebSocket tests use as a peer (tests/node, `npm ci` from its
+# package-lock.json; needs Node.js 18+ and npm).
+#
 # Needs the .NET 10 SDK. Installing uses apt-get (Debian, Ubuntu): as root directly, otherwise
 # through sudo. On another system, install Chromium as /usr/bin/chromium and luacheck yourself.
 set -euo pipefail
@@ -35,6 +38,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 
   "${as_root[@]}" apt-get update -qq
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "test.sh: Node.js and npm are needed (the WebSocket tests talk to Node ws peers); install them, then run this again" >&2
+  exit 1
+fi
+if [ ! -d tests/node/node_modules/ws ] || [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then
+  echo "test.sh: installing the Node ws package into tests/node (npm ci)"
+  (cd tests/node && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 exec dotnet test PluginNet.sln -c Release "$@"

@@ -47,10 +47,44 @@
 
 ---Callbacks of one WebSocket client connection; every field is optional, any other key raises an error.
 ---@class pluginnet.WsCallbacks
----@field on_open? fun(id: integer) The handshake is done; `net.ws:send` works from here on.
----@field on_message? fun(id: integer, msg: string) A text or binary message arrived (byte-exact).
----@field on_error? fun(id: integer, err: string) Something failed; `on_close` follows.
----@field on_close? fun(id: integer, code: integer, reason: string) The connection ended (exactly once; 1006 when it was never made, 1005 when the close frame had no code).
+---@field on_open? fun(id: integer, info: pluginnet.WsOpenInfo) The handshake is done (again, after a reconnect); `net.ws:send` works from here on.
+---@field on_message? fun(id: integer, msg: string, is_binary: boolean) A text or binary message arrived (byte-exact).
+---@field on_error? fun(id: integer, err: string) Something failed; `on_close` follows (or, with `reconnect`, the next try).
+---@field on_close? fun(id: integer, code: integer, reason: string) The connection ended (exactly once; 1006 when it was never made, 1005 when the close frame had no code, 1002/1007/1009 when this side closed on a protocol error).
+---@field on_reconnecting? fun(id: integer, attempt: integer, delay: number) With `reconnect`: the next try comes in `delay` seconds.
+
+---What the handshake settled, given to `on_open`.
+---@class pluginnet.WsOpenInfo
+---@field protocol string The subprotocol the server chose; "" when none.
+---@field headers table<string, string> The server's response headers by lower-case name; repeats joined with ", ".
+
+---Back-off of `reconnect`: try n waits `min(max, initial * factor^(n-1))` seconds.
+---@class pluginnet.WsReconnect
+---@field initial? number Seconds before the first try (default 0.25).
+---@field max? number Longest wait in seconds (default 8).
+---@field factor? number Growth per try, at least 1 (default 2).
+---@field jitter? boolean Wait a random time between half and all of it (default true).
+---@field attempts? integer Tries in a row before giving up; nil never gives up.
+
+---Options of `net.ws:connect`; every field is optional, any other key raises an error.
+---@class pluginnet.WsOptions
+---@field headers? table<string, string> Extra handshake headers (e.g. Authorization); no line breaks, not the handshake's own.
+---@field protocols? string[] Subprotocols offered; `on_open`'s `info.protocol` says which one the server chose.
+---@field ping_interval? number Seconds between pings (default: none).
+---@field pong_timeout? number Seconds a ping may go unanswered before the connection is dropped (default 30 when pinging).
+---@field compress? boolean Offer permessage-deflate (default false).
+---@field max_message? integer Largest incoming message in bytes (at most 64 MB and the host's limit).
+---@field connect_timeout? number Seconds for the connect and handshake (default 10).
+---@field max_buffered? integer The send queue's cap in bytes (default 16 MB).
+---@field reconnect? boolean|pluginnet.WsReconnect Reconnect the same id after a drop (default off).
+
+---Options of `net.ws_server:listen`; every field is optional, any other key raises an error.
+---@class pluginnet.WsServerOptions
+---@field protocols? string[] Subprotocols supported; the server picks the first one the client offers that is in this list.
+---@field compress? boolean Accept permessage-deflate (default false).
+---@field ping_interval? number Seconds between pings to each client (default: none).
+---@field pong_timeout? number Seconds a ping may go unanswered before the client is dropped (default 30 when pinging).
+---@field max_message? integer Largest incoming message in bytes (at most 64 MB and the host's limit).
 
 ------------------------------------------------------------------------------------------------------
 -- net.ws_server
@@ -94,7 +128,7 @@ function res:send(status, body, headers) end
 
 ---@class pluginnet.WsServerCallbacks
 ---@field on_open? fun(client: integer, req: pluginnet.IncomingRequest) A client finished its handshake; `req` describes it.
----@field on_message? fun(client: integer, msg: string) A text or binary message arrived (byte-exact).
+---@field on_message? fun(client: integer, msg: string, is_binary: boolean) A text or binary message arrived (byte-exact).
 ---@field on_error? fun(client: integer, err: string) Something failed on that client's connection.
 ---@field on_close? fun(client: integer, code: integer, reason: string) The client left (either side closed it; 1005 when its close frame had no code).
 
@@ -116,6 +150,21 @@ function WsServer:send(client, msg) end
 ---has not). Raises an error for a message over 64 MB or one that is not UTF-8 text.
 ---@param msg string
 function WsServer:broadcast(msg) end
+
+---Sends a binary message (any bytes) to one client; false like `send`.
+---@param client integer
+---@param data string
+---@return boolean sent
+function WsServer:send_binary(client, data) end
+
+---Sends a binary message (any bytes) to every client `client_count()` counts.
+---@param data string
+function WsServer:broadcast_binary(data) end
+
+---Bytes queued for one client and not yet sent (0 when it is not connected).
+---@param client integer
+---@return integer bytes
+function WsServer:buffered(client) end
 
 ---Closes one client's connection; its `on_close` follows.
 ---@param client integer
@@ -244,8 +293,9 @@ net.ws = {}
 ---follow: call `connect` again to retry, no `close` needed.
 ---@param url string A ws:// or wss:// URL; `user:password@` is sent as Basic authorization, a `#fragment` is dropped.
 ---@param callbacks pluginnet.WsCallbacks
+---@param options? pluginnet.WsOptions
 ---@return integer id
-function net.ws:connect(url, callbacks) end
+function net.ws:connect(url, callbacks, options) end
 
 ---Sends a text message. False when the connection is not open (not yet, or not any more).
 ---Raises an error for a message over 64 MB or one that is not UTF-8 text.
@@ -253,6 +303,18 @@ function net.ws:connect(url, callbacks) end
 ---@param msg string
 ---@return boolean sent
 function net.ws:send(id, msg) end
+
+---Sends a binary message (any bytes). False when the connection is not open or its send queue is
+---full (then `on_error` says so). Raises an error for a message over 64 MB.
+---@param id integer
+---@param data string
+---@return boolean sent
+function net.ws:send_binary(id, data) end
+
+---Bytes queued and not yet handed to the network (like a browser's `bufferedAmount`); 0 when not open.
+---@param id integer
+---@return integer bytes
+function net.ws:buffered(id) end
 
 ---Starts a normal close (1000); `on_close` follows. Unknown or closed ids: nothing happens.
 ---@param id integer

@@ -25,6 +25,18 @@ public sealed record WebSocketListenRequest(
     TimeSpan HandshakeTimeout,
     long MaxQueuedBytesPerClient)
 {
+    /// <summary>Subprotocols the server supports; it picks the first one the client offers that is in this list.</summary>
+    public IReadOnlyList<string> Protocols { get; init; } = [];
+
+    /// <summary>Accept permessage-deflate (RFC 7692) when the client offers it.</summary>
+    public bool Compress { get; init; }
+
+    /// <summary>How often to ping each client; zero sends none.</summary>
+    public TimeSpan PingInterval { get; init; }
+
+    /// <summary>How long a ping may go unanswered before the client is dropped (1006); zero waits forever.</summary>
+    public TimeSpan PongTimeout { get; init; }
+
     /// <summary>How plain HTTP requests on the same port are answered, and where WebSockets are accepted.</summary>
     public HttpServerOptions Http { get; init; } = new();
 }
@@ -71,6 +83,23 @@ public interface IWebSocketServer : IAsyncDisposable
 
     /// <summary>Queues a text message to every connected client. Never blocks.</summary>
     void Broadcast(ReadOnlyMemory<byte> text);
+
+    /// <summary>Queues a text or binary message to one client; false when that client is not connected. Never blocks.</summary>
+    /// <remarks>Defaults to <see cref="Send(long, ReadOnlyMemory{byte})"/> for text and false for binary.</remarks>
+    bool Send(long client, ReadOnlyMemory<byte> payload, bool isText) => isText && Send(client, payload);
+
+    /// <summary>Queues a text or binary message to every connected client. Never blocks.</summary>
+    /// <remarks>Defaults to <see cref="Broadcast(ReadOnlyMemory{byte})"/> for text and nothing for binary.</remarks>
+    void Broadcast(ReadOnlyMemory<byte> payload, bool isText)
+    {
+        if (isText)
+        {
+            Broadcast(payload);
+        }
+    }
+
+    /// <summary>Bytes queued for <paramref name="client"/> and not yet sent; 0 when unknown.</summary>
+    long BufferedBytes(long client) => 0;
 
     /// <summary>Closes one client with the given code and reason; false when it is not connected.</summary>
     bool Disconnect(long client, int code, string reason);

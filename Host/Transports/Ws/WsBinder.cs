@@ -1,4 +1,4 @@
-using PluginNet.Core.Resources;
+using KeraLua;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
 using LuaState = KeraLua.Lua;
@@ -9,10 +9,14 @@ namespace PluginNet.Host.Transports;
 /// <c>net.ws</c> for one script: the glue checks arguments and keeps the callbacks; the raw functions
 /// open, send to and close connections on whichever WebSocket client transport is current; the
 /// transport's events come back through the dispatcher to the glue's <c>deliver</c> on the menu thread.
-/// Every connection is in the script's ledger until it has closed.
+/// Every connection is in the script's ledger until it has closed. One script connection (one id) may
+/// use several transport connections in turn when it reconnects (WsBinder.Connection.cs).
 /// </summary>
-internal sealed class WsBinder(NetServices net) : IScriptModule
+internal sealed partial class WsBinder(NetServices net) : IScriptModule
 {
+    /// <summary>The send queue's cap when the script sets no <c>max_buffered</c>: 16 MB.</summary>
+    public const long DefaultMaxBufferedBytes = 16L * 1024 * 1024;
+
     // How long an unloading script's connections get for a polite close (1001) before they are aborted.
     private static readonly TimeSpan UnloadCloseTimeout = TimeSpan.FromSeconds(2);
 
@@ -20,7 +24,7 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
 
     public void Install(ScriptRuntime script) => new Binding(script, net).Install();
 
-    private sealed class Binding(ScriptRuntime script, NetServices net) : TransportBinding<IWebSocketClientTransport>(script, net, TransportKind.WebSocketClient)
+    private sealed partial class Binding(ScriptRuntime script, NetServices net) : TransportBinding<IWebSocketClientTransport>(script, net, TransportKind.WebSocketClient)
     {
         // Menu thread only. A connection leaves when its close has been delivered to the script.
         private readonly Dictionary<long, Connection> _connections = [];
@@ -30,14 +34,17 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
         {
             ["connect"] = Connect,
             ["send"] = Send,
+            ["buffered"] = Buffered,
             ["close"] = Close,
             ["is_open"] = IsOpen,
         };
 
         protected override long[] GlueArguments() => [Net.Ws.MaxMessageBytes];
 
-        // raw.connect(url) -> id: a connection that cannot be made reports on_error + on_close. Only a
-        // missing transport fails here (nil, err), like net.http, so the script hears it at the call.
+        // raw.connect(url, headers, protocols, ping, pong, compress, max_message, connect_timeout, max_buffered,
+        //             r_initial, r_max, r_factor, r_jitter, r_attempts) -> id
+        // A connection that cannot be made reports on_error + on_close. Only a missing transport fails
+        // here (nil, err), like net.http, so the script hears it at the call. The glue has checked the rest.
         private int Connect(LuaState state)
         {
             if (Current is null)
@@ -47,18 +54,40 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
 
             var id = ++_nextId;
             var url = state.ToText(1) ?? string.Empty;
-            var connection = new Connection(this, id, url);
+            var maxMessage = state.ToOptionalNumber(7) is { } m ? Math.Min((long)m, Net.Ws.MaxMessageBytes) : Net.Ws.MaxMessageBytes;
+            var request = new WebSocketConnectRequest(url, Seconds(state, 8) ?? WebSocketLimits.HandshakeTimeout, maxMessage)
+            {
+                Headers = ReadHeaders(state, 2),
+                Protocols = ReadList(state, 3),
+                PingInterval = Seconds(state, 4) ?? TimeSpan.Zero,
+                PongTimeout = Seconds(state, 5) ?? TimeSpan.Zero,
+                Compress = state.ToBoolean(6),
+                MaxQueuedBytes = state.ToOptionalNumber(9) is { } cap ? (long)cap : DefaultMaxBufferedBytes,
+                Connection = ConnectionRules, // addresses and TLS, checked by the plugin
+            };
+            var reconnect = state.ToOptionalNumber(10) is { } initial
+                ? new WsReconnect(initial, state.ToNumber(11), state.ToNumber(12), state.ToBoolean(13), state.ToOptionalNumber(14) is { } n ? (long)n : null)
+                : null;
+            var connection = new Connection(this, id, request, reconnect);
             _connections.Add(id, connection);
             connection.Start();
             state.PushInteger(id);
             return 1;
         }
 
-        // raw.send(id, msg) -> bool
+        // raw.send(id, msg, is_text) -> bool; a full send queue also reports on_error.
         private int Send(LuaState state)
         {
-            var sent = Find(state) is { Opened: true, Transport: { } transport } && transport.Send(state.ToBytes(2) ?? []);
+            var connection = Find(state);
+            var sent = connection?.Send(state.ToBytes(2) ?? [], state.ToBoolean(3)) ?? false;
             state.PushBoolean(sent);
+            return 1;
+        }
+
+        // raw.buffered(id) -> bytes queued and not yet sent
+        private int Buffered(LuaState state)
+        {
+            state.PushInteger(Find(state) is { Opened: true, Transport: { } transport } ? transport.BufferedBytes : 0);
             return 1;
         }
 
@@ -79,9 +108,49 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
         private Connection? Find(LuaState state) =>
             state.ToIntegerX(1) is { } id && _connections.TryGetValue(id, out var connection) ? connection : null;
 
-        // deliver(id, "message", msg): the hot path, with nothing allocated between the transport's
-        // array and the Lua string (the kind's bytes are cached; no closure).
-        private void DeliverMessage(long id, byte[] payload)
+        private static TimeSpan? Seconds(LuaState state, int index) =>
+            state.ToOptionalNumber(index) is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, int.MaxValue / 1000.0)) : null;
+
+        private static List<KeyValuePair<string, string>> ReadHeaders(LuaState state, int index)
+        {
+            var headers = new List<KeyValuePair<string, string>>();
+            if (state.Type(index) != LuaType.Table)
+            {
+                return headers;
+            }
+
+            state.PushNil();
+            while (state.Next(index))
+            {
+                // The glue has checked names and values (strings, no line breaks, not the handshake's own).
+                headers.Add(new(state.ToText(-2)!, state.ToText(-1)!));
+                state.Pop(1);
+            }
+
+            return headers;
+        }
+
+        private static List<string> ReadList(LuaState state, int index)
+        {
+            var list = new List<string>();
+            if (state.Type(index) != LuaType.Table)
+            {
+                return list;
+            }
+
+            for (var i = 1; state.RawGetInteger(index, i) == LuaType.String; i++)
+            {
+                list.Add(state.ToText(-1)!);
+                state.Pop(1);
+            }
+
+            state.Pop(1);
+            return list;
+        }
+
+        // deliver(id, "message", msg, is_binary): the hot path, with nothing allocated between the
+        // transport's array and the Lua string (the kind's bytes are cached; no closure).
+        private void DeliverMessage(long id, byte[] payload, bool isText)
         {
             if (!BeginDelivery(out var state, out var top))
             {
@@ -91,20 +160,16 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
             state.PushInteger(id);
             state.PushBuffer(MessageKind);
             state.PushBuffer(payload);
-            EndDelivery(3, top);
+            state.PushBoolean(!isText);
+            EndDelivery(4, top);
         }
 
-        // deliver(id, "open") | (id, "message", msg) | (id, "error", err) | (id, "close", code, reason)
+        // deliver(id, "open", info) | (id, "error", err) | (id, "close", code, reason) | (id, "reconnecting", attempt, delay)
         private void Deliver(long id, string kind, Action<LuaState>? pushArguments = null, int argumentCount = 0)
         {
             if (kind == "close")
             {
                 _connections.Remove(id);
-            }
-            else if (kind == "open" && _connections.TryGetValue(id, out var opened))
-            {
-                // From here on the script may send: it never sees is_open true before its on_open.
-                opened.Opened = true;
             }
 
             if (!BeginDelivery(out var state, out var top))
@@ -118,121 +183,22 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
             EndDelivery(2 + argumentCount, top);
         }
 
-        /// <summary>One script connection: its transport connection, its ledger entry, and the events it posts.</summary>
-        private sealed class Connection(Binding binding, long id, string url) : IWebSocketEvents
+        // on_open's info: { protocol = "...", headers = { lower-case name = value, repeats joined with ", " } }
+        private static void PushOpenInfo(LuaState state, WebSocketOpenInfo? info)
         {
-            private static readonly Action<object?, object?> DeliverMessage =
-                static (connection, payload) => ((Connection)connection!).Deliver((byte[])payload!);
-
-            private LedgerEntry? _entry;
-
-            public IWebSocketConnection? Transport { get; private set; }
-
-            /// <summary>True once on_open has been delivered to the script (menu thread).</summary>
-            public bool Opened { get; set; }
-
-            public void Start()
+            state.NewTable();
+            state.PushText(info?.Protocol ?? string.Empty);
+            state.SetField(-2, "protocol");
+            var headers = IncomingRequestTable.JoinedHeaders(info?.Headers ?? []);
+            state.CreateTable(0, headers.Count);
+            foreach (var (name, value) in headers)
             {
-                var provider = binding.Current;
-                if (provider is null)
-                {
-                    Fail("no plugin provides the ws transport; enable one that serves ws in plugins.json (the WsClient plugin does) or load it with the console's `plugin load NAME`, then connect again");
-                    return;
-                }
-
-                if (UrlRules.PortOutOfRange(url) is { } port)
-                {
-                    Fail($"cannot connect to {url}: {port}");
-                    return;
-                }
-
-                if (Uri.TryCreate(url, UriKind.Absolute, out var target)
-                    && TransportKind.WebSocketClient.Hosts.Check(binding.Permissions, target.Host) is { } denied)
-                {
-                    Fail(denied); // like a refused connection: on_error, then on_close(1006)
-                    return;
-                }
-
-                // In the ledger before the transport can report anything, so OnClose always finds it.
-                _entry = binding.Track(ResourceKind.Connection, provider.PluginName, Describe, ReleaseAsync);
-                try
-                {
-                    Transport = provider.Transport.Connect(
-                        new WebSocketConnectRequest(url, WebSocketLimits.HandshakeTimeout, binding.Net.Ws.MaxMessageBytes)
-                        {
-                            Connection = binding.ConnectionRules, // addresses and TLS, checked by the plugin
-                        },
-                        this);
-                }
-#pragma warning disable CA1031 // A faulty transport becomes on_error + on_close, never an error in the script.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    binding.Untrack(_entry);
-                    Fail($"the ws transport (plugin '{provider.PluginName}') failed: {ex.GetType().Name}: {ex.Message}");
-                }
+                state.PushText(name);
+                state.PushText(value);
+                state.RawSet(-3);
             }
 
-            public void Close(int code, string reason)
-            {
-                if (Transport is { } transport)
-                {
-                    _ = transport.CloseAsync(code, reason, CancellationToken.None);
-                }
-            }
-
-            // Transport threads from here on: only post to the menu thread.
-            public void OnOpen() => binding.Post(() => binding.Deliver(id, "open"));
-
-            public void OnMessage(byte[] payload, bool isText) => binding.Post(DeliverMessage, this, payload);
-
-            public void OnError(string message) =>
-                binding.Post(() => binding.Deliver(id, "error", s => s.PushText(message), 1));
-
-            public void OnClose(int code, string reason)
-            {
-                binding.Untrack(_entry);
-
-                binding.Post(() => binding.Deliver(id, "close", s => Push(s, code, reason), 2));
-            }
-
-            private void Deliver(byte[] payload) => binding.DeliverMessage(id, payload);
-
-            private static void Push(LuaState state, int code, string reason)
-            {
-                state.PushInteger(code);
-                state.PushText(reason);
-            }
-
-            private void Fail(string message)
-            {
-                OnError(message);
-                OnClose(WebSocketLimits.AbnormalClosure, message);
-            }
-
-            private string Describe() =>
-                $"ws {url} ({(Transport is null ? "failed" : Transport.IsOpen ? "open" : "not open")})";
-
-            private async Task ReleaseAsync(ReleaseReason reason)
-            {
-                if (Transport is not { } transport)
-                {
-                    return;
-                }
-
-                // Going away (1001). On a script unload the dispatcher drops whatever the transport still
-                // reports; on a plugin unload the script stays and hears on_close like any other close.
-                var why = reason switch
-                {
-                    ReleaseReason.ScriptUnloaded => "script unloaded",
-                    ReleaseReason.PluginUnloaded => "the ws transport is being unloaded",
-                    _ => "host stopping",
-                };
-                using var timeout = new CancellationTokenSource(UnloadCloseTimeout);
-                await transport.CloseAsync(WebSocketLimits.GoingAway, why, timeout.Token).ConfigureAwait(false);
-                await transport.DisposeAsync().ConfigureAwait(false);
-                Transport = null; // nothing of the plugin stays reachable once it may be unloaded
-            }
+            state.SetField(-2, "headers");
         }
     }
 }

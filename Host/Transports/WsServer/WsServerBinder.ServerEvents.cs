@@ -21,7 +21,7 @@ internal sealed partial class WsServerBinder
                 binding.Post(slot.Id, Open, client, null, null, 0, handshake);
             }
 
-            public void OnMessage(long client, byte[] payload, bool isText) => binding.PostMessage(slot, client, payload);
+            public void OnMessage(long client, byte[] payload, bool isText) => binding.PostMessage(slot, client, payload, isText);
 
             public void OnError(long client, string message) => binding.Post(slot.Id, Error, client, null, message, 0);
 

@@ -29,8 +29,11 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
         private const int Forget = 4;
 
         private readonly Dictionary<long, ServerSlot> _servers = [];
-        private static readonly Action<object?, object?, long> DeliverMessage =
+        private static readonly Action<object?, object?, long> DeliverText =
             static (slot, payload, client) => ((ServerSlot)slot!).Binding.Deliver(((ServerSlot)slot!).Id, Message, client, (byte[])payload!, null, 0);
+
+        private static readonly Action<object?, object?, long> DeliverBinary =
+            static (slot, payload, client) => ((ServerSlot)slot!).Binding.Deliver(((ServerSlot)slot!).Id, Message, client, (byte[])payload!, null, 1);
 
         private readonly EndpointHandles _handles = new(script, "net.ws_server:listen");
         private long _lastId;
@@ -41,6 +44,7 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             ["listen"] = Listen,
             ["send"] = Send,
             ["broadcast"] = Broadcast,
+            ["buffered"] = Buffered,
             ["disconnect"] = Disconnect,
             ["close"] = CloseServer,
             ["is_open"] = IsOpen,
@@ -52,7 +56,8 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
 
         protected override long[] GlueArguments() => [Net.WsServer.MaxMessageBytes];
 
-        // raw.listen(port, ws_path, max_body_bytes, answer_timeout) -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
+        // raw.listen(port, ws_path, max_body_bytes, answer_timeout, protocols, compress, ping_interval, pong_timeout, max_message)
+        //   -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
         private int Listen(LuaState state)
         {
             var port = (int)state.ToInteger(1);
@@ -71,12 +76,16 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             var slot = new ServerSlot(this, id);
             var request = new WebSocketListenRequest(
                 port,
-                Net.WsServer.MaxMessageBytes,
+                state.ToOptionalNumber(9) is { } most ? Math.Min((long)most, Net.WsServer.MaxMessageBytes) : Net.WsServer.MaxMessageBytes,
                 Net.AllowedOrigins(),
                 WebSocketLimits.HandshakeTimeout,
                 Net.WsServer.MaxQueuedBytesPerClient)
             {
                 Http = HttpOptions(state),
+                Protocols = ReadList(state, 5),
+                Compress = state.ToBoolean(6),
+                PingInterval = Seconds(state, 7),
+                PongTimeout = Seconds(state, 8),
             };
             try
             {
@@ -109,15 +118,44 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
         // has accepted but the script has not heard of yet is not counted and gets nothing, so a script
         // that counts a client can reach it, and a client's first message is what on_open sends it.
 
-        // raw.send(id, client, msg) -> bool
+        // raw.send(id, client, msg, is_text) -> bool
         private int Send(LuaState state)
         {
             var server = FindOpened(state, out var client);
-            state.PushBoolean(server is not null && server.Send(client, state.ToBytes(3) ?? []));
+            state.PushBoolean(server is not null && (state.ToBoolean(4) ? server.Send(client, state.ToBytes(3) ?? []) : server.Send(client, state.ToBytes(3) ?? [], isText: false)));
             return 1;
         }
 
-        // raw.broadcast(id, msg): to the clients the script has heard open (as in Node, where
+        // raw.buffered(id, client) -> bytes queued for that client and not yet sent
+        private int Buffered(LuaState state)
+        {
+            var server = FindOpened(state, out var client);
+            state.PushInteger(server?.BufferedBytes(client) ?? 0);
+            return 1;
+        }
+
+        private static TimeSpan Seconds(LuaState state, int index) =>
+            state.ToOptionalNumber(index) is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, int.MaxValue / 1000.0)) : TimeSpan.Zero;
+
+        private static List<string> ReadList(LuaState state, int index)
+        {
+            var list = new List<string>();
+            if (state.Type(index) != KeraLua.LuaType.Table)
+            {
+                return list;
+            }
+
+            for (var i = 1; state.RawGetInteger(index, i) == KeraLua.LuaType.String; i++)
+            {
+                list.Add(state.ToText(-1)!);
+                state.Pop(1);
+            }
+
+            state.Pop(1);
+            return list;
+        }
+
+        // raw.broadcast(id, msg, is_text): to the clients the script has heard open (as in Node, where
         // 'connection' fires before any broadcast can reach the new client).
         private int Broadcast(LuaState state)
         {
@@ -127,15 +165,23 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             }
 
             var message = state.ToBytes(2) ?? [];
+            var isText = state.ToBoolean(3);
             if (Volatile.Read(ref slot.OpensOnTheWay) == 0)
             {
-                server.Broadcast(message);
+                if (isText)
+                {
+                    server.Broadcast(message); // text through the seed's members: plugins written before binary work unchanged
+                }
+                else
+                {
+                    server.Broadcast(message, isText: false);
+                }
             }
             else
             {
                 foreach (var client in slot.Opened)
                 {
-                    server.Send(client, message);
+                    _ = isText ? server.Send(client, message) : server.Send(client, message, isText: false);
                 }
             }
 
@@ -232,7 +278,8 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             Post(() => Deliver(id, what, client, payload, text, code, handshake));
 
         // The hot path: a message posts the slot, the payload and the client id; no closure.
-        private void PostMessage(ServerSlot slot, long client, byte[] payload) => Post(DeliverMessage, slot, payload, client);
+        private void PostMessage(ServerSlot slot, long client, byte[] payload, bool isText) =>
+            Post(isText ? DeliverText : DeliverBinary, slot, payload, client);
 
         private void Deliver(long id, int what, long client, byte[]? payload, string? text, int code, IncomingRequest? handshake = null)
         {
@@ -267,7 +314,8 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
                     break;
                 case Message:
                     state.PushBuffer(payload!);
-                    count++;
+                    state.PushBoolean(code != 0); // is_binary
+                    count += 2;
                     break;
                 case Error:
                     state.PushText(text!);

@@ -18,16 +18,44 @@ local function check_client(client, fname)
   return id -- not a tail call: the error level counts this function's frame
 end
 
-local function check_message(msg, n, fname)
+local function check_message(msg, n, fname, binary)
   check(msg, n, fname, "string", 3)
   if #msg > max_message then
     arg_error(n, fname, util.oversize(#msg, max_message), 3)
   end
-  util.check_text(msg, n, fname, 3)
+  if not binary then util.check_text(msg, n, fname, 3) end
+end
+
+
+-- Raises "bad argument #3 to 'listen' (option 'x' ...)" at the script's line (helper -> listen -> script).
+local function option_error(name, msg)
+  arg_error(3, "listen", "option '" .. name .. "' " .. msg, 4)
+end
+
+local function seconds(options, name)
+  local v = options[name]
+  if v ~= nil and (type(v) ~= "number" or not (v > 0) or v ~= v) then
+    option_error(name, "must be a positive number of seconds, got " .. tostring(v))
+  end
+  return v
+end
+
+local function check_protocols(protocols)
+  if protocols == nil then return nil end
+  if type(protocols) ~= "table" then option_error("protocols", "must be an array of strings, got " .. type(protocols)) end
+  for i = 1, #protocols do
+    local p = protocols[i]
+    if type(p) ~= "string" then option_error("protocols", "must be an array of strings, got " .. type(p) .. " at " .. i) end
+    if not p:find("^[!#$%%&'*+%-.^_`|~%w]+$") then
+      option_error("protocols", "entry " .. i .. " is not a valid subprotocol name (letters, digits and !#$%&'*+-.^_`|~ only)")
+    end
+  end
+  return protocols
 end
 
 local callback_names = { "on_open", "on_message", "on_error", "on_close" }
-local option_names = { "ws_path", "max_body_bytes", "answer_timeout" }
+local option_names = { "ws_path", "max_body_bytes", "answer_timeout",
+  "protocols", "compress", "ping_interval", "pong_timeout", "max_message" }
 local routes = {} -- server id -> { [route id] = handler }
 
 -- The options of listen: ws_path (a path such as "/ws"), max_body_bytes (0 to 64 MB), answer_timeout
@@ -70,7 +98,18 @@ function ws_server:listen(port, callbacks, options, ...)
     end
   end
   local ws_path, max_body, answer_timeout = check_listen_options(options)
-  local handle, id, bound_or_reason = util.blocking(raw.listen, p, ws_path, max_body, answer_timeout)
+  local o = options or {}
+  local protocols = check_protocols(o.protocols)
+  if o.compress ~= nil and type(o.compress) ~= "boolean" then
+    option_error("compress", "must be a boolean, got " .. type(o.compress))
+  end
+  local ping, pong = seconds(o, "ping_interval"), seconds(o, "pong_timeout")
+  local most = o.max_message
+  if most ~= nil and (math.type(most) ~= "integer" or most < 1 or most > 64 * 1024 * 1024) then
+    option_error("max_message", "must be a whole number of bytes from 1 to " .. 64 * 1024 * 1024 .. ", got " .. tostring(most))
+  end
+  local handle, id, bound_or_reason = util.blocking(raw.listen, p, ws_path, max_body, answer_timeout,
+    protocols, o.compress == true, ping, pong, most)
   if handle == nil then
     if type(id) == "string" then
       error("net.ws_server:listen: " .. id, 2)
@@ -126,14 +165,35 @@ function methods:send(client, msg)
   local id = server_id(self, "send")
   local c = check_client(client, "send")
   check_message(msg, 2, "send")
-  return raw.send(id, c, msg)
+  return raw.send(id, c, msg, true)
+end
+
+-- send_binary(client, data) -> bool: like send, as a binary message (any bytes).
+function methods:send_binary(client, data)
+  local id = server_id(self, "send_binary")
+  local c = check_client(client, "send_binary")
+  check_message(data, 2, "send_binary", true)
+  return raw.send(id, c, data, false)
 end
 
 -- broadcast(msg)
 function methods:broadcast(msg)
   local id = server_id(self, "broadcast")
   check_message(msg, 1, "broadcast")
-  raw.broadcast(id, msg)
+  raw.broadcast(id, msg, true)
+end
+
+-- broadcast_binary(data)
+function methods:broadcast_binary(data)
+  local id = server_id(self, "broadcast_binary")
+  check_message(data, 1, "broadcast_binary", true)
+  raw.broadcast(id, data, false)
+end
+
+-- buffered(client) -> bytes queued for that client and not yet sent (0 when not connected)
+function methods:buffered(client)
+  local id = server_id(self, "buffered")
+  return raw.buffered(id, check_client(client, "buffered"))
 end
 
 -- disconnect(client, code = 1000, reason = "") -> bool
@@ -217,6 +277,7 @@ local function deliver_request(id, request, route, req)
 end
 
 local function deliver(id, what, client, a, b)
+  -- message: a = msg, b = is_binary; open: a = req; error: a = err; close: a = code, b = reason
   local callbacks = servers[id]
   if callbacks == nil then return end
   if what == 4 then

@@ -55,7 +55,7 @@ internal sealed partial class ClientConnection
 
         var socket = new ClientWebSocket();
         created(socket);
-        socket.Options.CollectHttpResponseDetails = true;
+        ConnectOptions.Apply(_request, socket.Options);
         uri = UrlCredentials.Apply(uri, socket.Options);
 
         // The connection's handler lives as long as the connection: the watch reads its frames.
@@ -79,7 +79,11 @@ internal sealed partial class ClientConnection
             _state = StateOpen;
         }
 
-        _events.OnOpen();
+        _events.OnOpen(ConnectOptions.OpenInfo(socket));
+        if (socket.HttpResponseHeaders is not null)
+        {
+            socket.HttpResponseHeaders = null; // read once; the connection need not keep them
+        }
         var writer = WriteLoopAsync(socket);
         var received = await ReceiveLoopAsync(socket).ConfigureAwait(false);
 

@@ -41,11 +41,25 @@ internal sealed partial class ClientConnection
                 return new Ending(WebSocketLimits.AbnormalClosure, "close cancelled; connection aborted", null);
         }
 
+        if (_sendFailure is null && ConnectOptions.IsPongTimeout(received.Exception!))
+        {
+            var seconds = ConnectOptions.PongTimeout(_request).TotalSeconds;
+            var noPong = $"no pong within {seconds:0.###} s; connection dropped";
+            return new Ending(WebSocketLimits.AbnormalClosure, noPong, noPong);
+        }
+
         if (_sendFailure is null && _frames.IsInvalidText(received.Exception!))
         {
             // The socket has answered with a close frame 1007 (invalid payload data): report what was sent.
             const string InvalidText = "the server sent a text message that is not valid UTF-8; closed with 1007 (invalid payload data)";
             return new Ending(WebSocketLimits.InvalidPayload, InvalidText, InvalidText);
+        }
+
+        if (!_closeSent && _sendFailure is null && _frames.SentCloseCode is { } sent and not (1005 or WebSocketLimits.AbnormalClosure))
+        {
+            // The socket failed the connection on a protocol error and has sent the server this close code.
+            var failed = $"{FailureText.DescribeReceive(received.Exception!)}; closed with {sent}";
+            return new Ending(sent, failed, failed);
         }
 
         if (_closeSent)

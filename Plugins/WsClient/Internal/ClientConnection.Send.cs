@@ -12,14 +12,22 @@ internal sealed partial class ClientConnection
         {
             while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var payload))
+                while (reader.TryRead(out var message))
                 {
-                    if (PeerClosed())
+                    try
                     {
-                        continue; // the server closed first: what is still queued is dropped
-                    }
+                        if (PeerClosed())
+                        {
+                            continue; // the server closed first: what is still queued is dropped
+                        }
 
-                    await socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                        var type = message.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
+                        await socket.SendAsync(message.Payload, type, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Interlocked.Add(ref _queuedBytes, -message.Payload.Length);
+                    }
                 }
             }
 

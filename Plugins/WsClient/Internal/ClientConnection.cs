@@ -28,7 +28,7 @@ internal sealed partial class ClientConnection : IWebSocketConnection
     private readonly IWebSocketEvents _events;
     private readonly Action<ClientConnection> _onEnded;
     private readonly CancellationTokenSource _abort = new();
-    private readonly Channel<ReadOnlyMemory<byte>> _outgoing = Channel.CreateUnbounded<ReadOnlyMemory<byte>>(
+    private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
 
     private readonly FrameWatch _frames = new();
@@ -46,6 +46,9 @@ internal sealed partial class ClientConnection : IWebSocketConnection
     private bool _closeSent;
     private Exception? _sendFailure;
     private string? _startFailure;
+
+    // Bytes accepted by Send and not yet handed to the socket (any thread).
+    private long _queuedBytes;
 
     public ClientConnection(WebSocketConnectRequest request, IWebSocketEvents events, Action<ClientConnection> onEnded)
     {
@@ -69,6 +72,8 @@ internal sealed partial class ClientConnection : IWebSocketConnection
         Disposed,
     }
 
+    private readonly record struct Outgoing(ReadOnlyMemory<byte> Payload, bool IsText);
+
     private enum ReceiveEndKind
     {
         CloseFrame,
@@ -89,11 +94,33 @@ internal sealed partial class ClientConnection : IWebSocketConnection
     }
 
     /// <inheritdoc />
-    public bool Send(ReadOnlyMemory<byte> text)
+    public long BufferedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <inheritdoc />
+    public bool Send(ReadOnlyMemory<byte> text) => Send(text, isText: true);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// With a cap (<see cref="WebSocketConnectRequest.MaxQueuedBytes"/>), a message that would grow the
+    /// queue past it is refused, unless the queue is empty (one message of any allowed size always goes).
+    /// </remarks>
+    public bool Send(ReadOnlyMemory<byte> payload, bool isText)
     {
         lock (_gate)
         {
-            return _state == StateOpen && _outgoing.Writer.TryWrite(text);
+            if (_state != StateOpen)
+            {
+                return false;
+            }
+
+            var queued = Interlocked.Read(ref _queuedBytes);
+            if (_request.MaxQueuedBytes > 0 && queued > 0 && queued + payload.Length > _request.MaxQueuedBytes)
+            {
+                return false;
+            }
+
+            Interlocked.Add(ref _queuedBytes, payload.Length);
+            return _outgoing.Writer.TryWrite(new Outgoing(payload, isText));
         }
     }
 

@@ -13,7 +13,7 @@ internal static class FailureText
     {
         if (httpStatus != 0 && httpStatus != 101)
         {
-            return $"handshake rejected: the server answered HTTP {httpStatus} instead of 101 Switching Protocols";
+            return $"handshake refused: HTTP {(httpStatus + " " + StatusText(httpStatus)).TrimEnd()} (the server did not answer 101 Switching Protocols)";
         }
 
         if (Find<AddressRefusedException>(exception) is { } refused)
@@ -47,6 +47,29 @@ internal static class FailureText
         }
 
         return Innermost(exception).Message;
+    }
+
+    /// <summary>The reason phrase of an HTTP status, e.g. "Unauthorized", "Not Found"; "" for one .NET does not name.</summary>
+    public static string StatusText(int status)
+    {
+        var name = ((System.Net.HttpStatusCode)status).ToString();
+        if (name.Length == 0 || char.IsDigit(name[0]))
+        {
+            return string.Empty;
+        }
+
+        var text = new System.Text.StringBuilder(name.Length + 4);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append(' ');
+            }
+
+            text.Append(c);
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Why an open connection failed.</summary>

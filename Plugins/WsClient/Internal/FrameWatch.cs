@@ -40,6 +40,9 @@ internal sealed class FrameWatch
     /// <summary>True once a close frame with no payload (so no status code) has arrived.</summary>
     public bool CloseWithoutCode { get; private set; }
 
+    /// <summary>The status code of the close frame this side sent, once one was sent; 1005 for one without a code.</summary>
+    public int? SentCloseCode { get; private set; }
+
     /// <summary>True while the last frame seen is part of a text message.</summary>
     public bool ReceivingText { get; private set; }
 
@@ -133,6 +136,34 @@ internal sealed class FrameWatch
         }
     }
 
+    // The socket writes each frame it sends in one piece (header, mask key, payload). Client frames are
+    // masked: a close frame's code is the first two payload bytes, unmasked.
+    private void ScanWrite(ReadOnlySpan<byte> frame)
+    {
+        if (SentCloseCode is not null || frame.Length < 2 || (frame[0] & 0x0F) != 0x8)
+        {
+            return;
+        }
+
+        var masked = (frame[1] & 0x80) != 0;
+        var length = frame[1] & 0x7F;
+        var start = masked ? 6 : 2;
+        if (length < 2 || length > 125 || frame.Length < start + 2)
+        {
+            SentCloseCode = 1005;
+            return;
+        }
+
+        int high = frame[start], low = frame[start + 1];
+        if (masked)
+        {
+            high ^= frame[2];
+            low ^= frame[3];
+        }
+
+        SentCloseCode = (high << 8) | low;
+    }
+
     private void HeaderDone()
     {
         if (_opcode == 0x8 && _length == 0)
@@ -191,13 +222,20 @@ internal sealed class FrameWatch
             return read;
         }
 
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            inner.WriteAsync(buffer, cancellationToken);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            watch.ScanWrite(buffer.Span);
+            return inner.WriteAsync(buffer, cancellationToken);
+        }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            inner.WriteAsync(buffer, offset, count, cancellationToken);
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            watch.ScanWrite(buffer.AsSpan(offset, count));
+            inner.Write(buffer, offset, count);
+        }
 
         public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 

@@ -21,6 +21,17 @@ internal sealed class GuardedEvents(IWebSocketEvents inner) : IWebSocketEvents
         }
     }
 
+    public void OnOpen(WebSocketOpenInfo info)
+    {
+        try
+        {
+            inner.OnOpen(info);
+        }
+        catch (Exception)
+        {
+        }
+    }
+
     public void OnMessage(byte[] payload, bool isText)
     {
         try

@@ -10,7 +10,7 @@ internal sealed partial class ClientConnection
     // The outgoing queue has no thread of its own: a drain runs when there is something to send
     // (_draining is 1 while one runs; it alone touches the socket's send side) and stops when the
     // queue is empty. Once the queue is closed the last drain sends the close frame.
-    private readonly ConcurrentQueue<byte[]> _outgoing = new();
+    private readonly ConcurrentQueue<(byte[] Payload, bool IsText)> _outgoing = new();
     private readonly TaskCompletionSource _writerDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _draining;
     private volatile bool _queueClosed;
@@ -28,7 +28,8 @@ internal sealed partial class ClientConnection
     /// Start sending at once (on the thread pool). A broadcast passes false for every client and then
     /// calls <see cref="SendQueued"/> for all of them from one pool thread.
     /// </param>
-    public bool TryEnqueue(byte[] payload, bool send = true)
+    /// <param name="isText">A text message (else binary).</param>
+    public bool TryEnqueue(byte[] payload, bool send = true, bool isText = true)
     {
         if (_closing)
         {
@@ -48,7 +49,7 @@ internal sealed partial class ClientConnection
             return false;
         }
 
-        _outgoing.Enqueue(payload);
+        _outgoing.Enqueue((payload, isText));
         if (send)
         {
             ScheduleDrain();
@@ -56,6 +57,9 @@ internal sealed partial class ClientConnection
 
         return true;
     }
+
+    /// <summary>Bytes queued and not yet handed to the socket.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>
     /// Sends what is queued from the calling thread, up to the first send the socket cannot take at
@@ -93,7 +97,7 @@ internal sealed partial class ClientConnection
         {
             while (true)
             {
-                while (_outgoing.TryDequeue(out var payload))
+                while (_outgoing.TryDequeue(out var message))
                 {
                     try
                     {
@@ -102,13 +106,14 @@ internal sealed partial class ClientConnection
                             // No token: with one, every send takes ManagedWebSocket's slow path (an async
                             // lock wait and a registration); without, an uncontended send that the pipe
                             // takes at once completes synchronously. Aborts arrive through Abort() instead.
-                            await _socket.SendAsync(payload, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None)
+                            var type = message.IsText ? WebSocketMessageType.Text : WebSocketMessageType.Binary;
+                            await _socket.SendAsync(message.Payload, type, endOfMessage: true, CancellationToken.None)
                                 .ConfigureAwait(false);
                         }
                     }
                     finally
                     {
-                        Interlocked.Add(ref _queuedBytes, -payload.Length);
+                        Interlocked.Add(ref _queuedBytes, -message.Payload.Length);
                     }
                 }
 

@@ -20,6 +20,7 @@ internal sealed partial class ClientConnection
     private readonly IWebSocketServerEvents _events;
     private readonly long _maxMessageBytes;
     private readonly long _maxQueuedBytes;
+    private readonly TimeSpan _pongTimeout;
     private readonly CancellationTokenSource _abort;
     private readonly IClientFrameScan? _frameScan;
     private readonly Action _stoppedBeingOpen;
@@ -58,6 +59,7 @@ internal sealed partial class ClientConnection
         _events = events;
         _maxMessageBytes = request.MaxMessageBytes;
         _maxQueuedBytes = request.MaxQueuedBytesPerClient;
+        _pongTimeout = AcceptSettings.PongTimeout(request);
 
         // Linked to HttpContext.RequestAborted: when Kestrel aborts the connection (shutdown), the
         // pending ReceiveAsync ends at once instead of holding the shutdown up.
@@ -110,6 +112,10 @@ internal sealed partial class ClientConnection
         try
         {
             await ReceiveLoopAsync(_abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (AcceptSettings.IsPongTimeout(ex))
+        {
+            NoteFailure($"no pong within {_pongTimeout.TotalSeconds:0.###} s; connection dropped");
         }
         catch (OperationCanceledException)
         {

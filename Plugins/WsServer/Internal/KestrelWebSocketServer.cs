@@ -65,14 +65,23 @@ internal sealed partial class KestrelWebSocketServer : IWebSocketServer
     }
 
     /// <inheritdoc />
-    public bool Send(long client, ReadOnlyMemory<byte> text)
+    public bool Send(long client, ReadOnlyMemory<byte> text) => Send(client, text, isText: true);
+
+    /// <inheritdoc />
+    public bool Send(long client, ReadOnlyMemory<byte> payload, bool isText)
     {
-        CheckOutgoingSize(text);
-        return IsOpen && _clients.TryGetValue(client, out var connection) && connection.TryEnqueue(text.ToArray());
+        CheckOutgoingSize(payload);
+        return IsOpen && _clients.TryGetValue(client, out var connection) && connection.TryEnqueue(payload.ToArray(), isText: isText);
     }
 
     /// <inheritdoc />
-    public void Broadcast(ReadOnlyMemory<byte> text)
+    public long BufferedBytes(long client) => _clients.TryGetValue(client, out var connection) ? connection.QueuedBytes : 0;
+
+    /// <inheritdoc />
+    public void Broadcast(ReadOnlyMemory<byte> text) => Broadcast(text, isText: true);
+
+    /// <inheritdoc />
+    public void Broadcast(ReadOnlyMemory<byte> text, bool isText)
     {
         CheckOutgoingSize(text);
         if (!IsOpen)
@@ -85,7 +94,7 @@ internal sealed partial class KestrelWebSocketServer : IWebSocketServer
         var payload = text.ToArray();
         foreach (var (_, connection) in _clients)
         {
-            connection.TryEnqueue(payload, send: false);
+            connection.TryEnqueue(payload, send: false, isText: isText);
         }
 
         ThreadPool.UnsafeQueueUserWorkItem(static server => server.SendQueuedToAll(), this, preferLocal: false);
@@ -237,10 +246,12 @@ internal sealed partial class KestrelWebSocketServer : IWebSocketServer
             return;
         }
 
-        var handshake = HandshakeReader.Read(context);
+        var accept = AcceptSettings.For(_request, context.WebSockets.WebSocketRequestedProtocols);
+        var handshake = HandshakeReader.Read(context) with { Protocol = accept.SubProtocol ?? "" };
 
-        // Accepted without compression (the default): no per-message deflate, no compression bombs.
-        using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        // Compression only when the script asked for it (listen's `compress`); the message limit
+        // applies to the inflated bytes, so a compression bomb still closes with 1009.
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(accept).ConfigureAwait(false);
         var frameScan = (context.Features.Get<IHttpUpgradeFeature>() as MaskCheckingUpgradeFeature)?.Stream;
         var connection = new ClientConnection(
             Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted, frameScan, ClientStoppedBeingOpen);
