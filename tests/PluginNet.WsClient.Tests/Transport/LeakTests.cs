@@ -20,7 +20,7 @@ public sealed class LeakTests(ITestOutputHelper output)
     public async Task Connect_2000RefusedConnectsChainedFromOnClose_ThreadsAndMemoryStayFlat()
     {
         await using var transport = new WebSocketClientTransport();
-        var request = new WebSocketConnectRequest($"ws://127.0.0.1:{Ports.ClosedPort()}/", WebSocketLimits.HandshakeTimeout, WebSocketLimits.MaxMessageBytes);
+        var request = new WebSocketConnectRequest($"ws://127.0.0.1:{Ports.ClosedPort()}/", Documented.HandshakeTimeout, Documented.MaxMessageBytes);
 
         // Warm-up: JIT, the socket engine and the thread pool settle first.
         var warmUp = Stopwatch.StartNew();

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
 using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
@@ -292,7 +291,7 @@ public sealed class WsServerScriptTests
         await using var lua = await LuaServerScript.StartAsync();
         var (socket, id) = await lua.ConnectAsync();
 
-        await socket.SendAsync(new byte[WebSocketLimits.MaxMessageBytes + 1], WebSocketMessageType.Binary, true, CancellationToken.None);
+        await socket.SendAsync(new byte[Documented.MaxMessageBytes + 1], WebSocketMessageType.Binary, true, CancellationToken.None);
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, (await socket.ReceiveCloseAsync()).Status);
         await lua.WaitForPrintAsync($"close {id} 1009 message too big");

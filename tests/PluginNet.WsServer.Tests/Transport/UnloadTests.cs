@@ -63,7 +63,7 @@ public sealed class UnloadTests
         loader.Dispose();
 
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, (await close).Status);
-        Assert.Equal(WebSocketLimits.GoingAway, (await events.ClosedAsync(id)).Code);
+        Assert.Equal(Documented.GoingAway, (await events.ClosedAsync(id)).Code);
         socket.Dispose();
         return (context, port);
     }
