@@ -33,4 +33,11 @@ public sealed record HttpRequestSpec(
 {
     /// <summary>The default in-memory body cap: 64 MiB, as for WebSocket messages.</summary>
     public const long DefaultMaxBodyBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The TLS and address checks every connection of this exchange must pass (the redirects' too); null
+    /// for none (the system's TLS defaults, any address). A plugin keeps connections made under different
+    /// rules apart.
+    /// </summary>
+    public ConnectionRules? Connection { get; init; }
 }

@@ -16,7 +16,11 @@ public interface IWebSocketClientTransport
 /// <param name="Url">The ws:// or wss:// URL as the script gave it (not yet validated).</param>
 /// <param name="ConnectTimeout">How long the TCP connect plus handshake may take.</param>
 /// <param name="MaxMessageBytes">Largest incoming message; a larger one closes with 1009.</param>
-public sealed record WebSocketConnectRequest(string Url, TimeSpan ConnectTimeout, long MaxMessageBytes);
+public sealed record WebSocketConnectRequest(string Url, TimeSpan ConnectTimeout, long MaxMessageBytes)
+{
+    /// <summary>The TLS and address checks the connection must pass; null for none (the system's TLS defaults, any address).</summary>
+    public ConnectionRules? Connection { get; init; }
+}
 
 /// <summary>One client connection. Disposing aborts it and waits for its background work to end.</summary>
 public interface IWebSocketConnection : IAsyncDisposable

@@ -23,7 +23,11 @@ public sealed record WebSocketListenRequest(
     long MaxMessageBytes,
     IReadOnlyList<string> AllowedOrigins,
     TimeSpan HandshakeTimeout,
-    long MaxQueuedBytesPerClient);
+    long MaxQueuedBytesPerClient)
+{
+    /// <summary>How plain HTTP requests on the same port are answered, and where WebSockets are accepted.</summary>
+    public HttpServerOptions Http { get; init; } = new();
+}
 
 /// <summary>What a server reports back to the host, per client.</summary>
 /// <remarks>

@@ -18,4 +18,7 @@ public sealed record IncomingRequest(
 {
     /// <summary>The subprotocol the server chose for a WebSocket handshake; "" when none.</summary>
     public string Protocol { get; init; } = "";
+
+    /// <summary>The request body, byte for byte (empty for a handshake).</summary>
+    public ReadOnlyMemory<byte> Body { get; init; }
 }

@@ -14,6 +14,12 @@ public sealed record EngineOptions
     /// <summary>Folder that <c>save_to_file</c> paths resolve under. Default: <c>downloads/</c> in the current directory.</summary>
     public string DownloadDirectory { get; init; } = Path.GetFullPath("downloads");
 
+    /// <summary>
+    /// Folder holding each script's data folder (<c>script.data_dir</c>, named after the script file).
+    /// Default: <c>data/</c> in the current directory.
+    /// </summary>
+    public string DataDirectory { get; init; } = Path.GetFullPath("data");
+
     /// <summary>Frames per second of the standalone frame loop (<c>frame_update</c>). Default 60.</summary>
     public double FramesPerSecond { get; init; } = 60;
 
@@ -49,6 +55,13 @@ public sealed record EngineOptions
 
     /// <summary>UDP limits (<c>limits.udp</c>). Default: 4 MiB of datagrams queued per socket.</summary>
     public UdpLimits Udp { get; init; } = UdpLimits.Defaults;
+
+    /// <summary>
+    /// Turns host names into addresses for <c>net.http</c> and <c>net.ws</c> (their plugins connect to
+    /// what it returns, after the address checks). Null (the default): the system resolver. Tests give
+    /// their own, so no name is ever looked up outside the process.
+    /// </summary>
+    public Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? Resolver { get; init; }
 
     /// <summary>
     /// When true, <see cref="PluginNetEngine.Run"/> keeps going with no script loaded (until a stop or

@@ -1,5 +1,6 @@
 using PluginNet.Core.Resources;
 using PluginNet.Core.Threading;
+using PluginNet.Core.Transports;
 using PluginNet.Host.Lua.Modules;
 using PluginNet.Host.Output;
 using PluginNet.Host.Transports;
@@ -45,7 +46,8 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             Options.Ws,
             Options.WsServer,
             Options.Udp,
-            new LastRequests());
+            new LastRequests(),
+            new ConnectionRuleSets(() => _config?.Tls ?? TlsRules.SystemDefault, Options.Resolver));
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
     }
@@ -239,6 +241,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     [
         new OutputModule(),
         new JsonModule(),
+        new FilesModule(() => _config?.Permissions ?? NetPermissions.AllowAll, Options.DataDirectory, Options.DownloadDirectory),
         new NetModule(),
         .. TransportKind.All.Select(kind => kind.CreateBinder(_netServices)),
     ];

@@ -12,7 +12,11 @@ internal sealed class LimitsReader(string filePath)
     private static readonly string[] EngineFields = ["callback_budget_ms", "callback_time_limit_ms"];
     private static readonly string[] HttpFields = ["max_concurrent_per_script", "default_timeout_s", "max_body_bytes"];
     private static readonly string[] WsFields = ["max_message_bytes"];
-    private static readonly string[] WsServerFields = ["max_message_bytes", "max_queued_bytes_per_client"];
+    private static readonly string[] WsServerFields =
+    [
+        "max_message_bytes", "max_queued_bytes_per_client", "max_request_head_bytes", "max_request_body_bytes",
+        "request_timeout_s", "answer_timeout_s", "max_concurrent_requests",
+    ];
     private static readonly string[] UdpFields = ["max_queued_bytes_per_socket"];
 
     public ConfigLimits Read(JsonElement root)
@@ -60,7 +64,12 @@ internal sealed class LimitsReader(string filePath)
             var fields = Fields(s, "ws_server", WsServerFields);
             server = new WsServerLimits(
                 Whole(fields, "ws_server", "max_message_bytes", 1, MaxBodyBytes, server.MaxMessageBytes),
-                Whole(fields, "ws_server", "max_queued_bytes_per_client", 65_536, MaxQueueBytes, server.MaxQueuedBytesPerClient));
+                Whole(fields, "ws_server", "max_queued_bytes_per_client", 65_536, MaxQueueBytes, server.MaxQueuedBytesPerClient),
+                (int)Whole(fields, "ws_server", "max_request_head_bytes", 4096, 1024 * 1024, server.MaxRequestHeadBytes),
+                Whole(fields, "ws_server", "max_request_body_bytes", 0, MaxBodyBytes, server.MaxRequestBodyBytes),
+                (int)Whole(fields, "ws_server", "request_timeout_s", 1, 3600, server.RequestTimeoutS),
+                (int)Whole(fields, "ws_server", "answer_timeout_s", 1, 3600, server.AnswerTimeoutS),
+                (int)Whole(fields, "ws_server", "max_concurrent_requests", 1, 10_000, server.MaxConcurrentRequests));
         }
 
         var udp = UdpLimits.Defaults;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PluginNet.Core.Transports;
 using PluginNet.Host.Transports;
 
 namespace PluginNet.Host.Plugins;
@@ -21,6 +22,9 @@ public sealed record PluginConfig(
 
     /// <summary>The <c>limits</c> section; every area at its default when absent.</summary>
     public ConfigLimits Limits { get; init; } = ConfigLimits.Defaults;
+
+    /// <summary>The <c>tls</c> section: extra trusted authorities, pins and the minimum TLS version for <c>net.http</c> and <c>net.ws</c>; the system's defaults when absent.</summary>
+    public TlsRules Tls { get; init; } = TlsRules.SystemDefault;
 
     /// <summary>Reads and checks <paramref name="path"/>; every problem names the file, the field and what is wrong.</summary>
     /// <exception cref="PluginConfigException">The file is missing, is not JSON, or a field is wrong.</exception>

@@ -6,7 +6,7 @@ namespace PluginNet.Host.Plugins;
 /// <summary>Turns the JSON of <c>plugins.json</c> into a <see cref="PluginConfig"/>, field by field, with precise errors.</summary>
 internal sealed class PluginConfigReader(string filePath)
 {
-    private static readonly string[] TopLevelFields = ["plugins", "transports", "ws_server", "permissions", "limits", "$schema", "comment"];
+    private static readonly string[] TopLevelFields = ["plugins", "transports", "ws_server", "permissions", "limits", "tls", "$schema", "comment"];
 
     public PluginConfig Read(JsonElement root)
     {
@@ -19,7 +19,7 @@ internal sealed class PluginConfigReader(string filePath)
         {
             if (!TopLevelFields.Contains(property.Name))
             {
-                throw Fail(property.Name, $"unknown field (expected one of: {string.Join(", ", TopLevelFields[..5])})");
+                throw Fail(property.Name, $"unknown field (expected one of: {string.Join(", ", TopLevelFields[..6])})");
             }
         }
 
@@ -29,6 +29,7 @@ internal sealed class PluginConfigReader(string filePath)
         return new PluginConfig(filePath, plugins, transports, origins, ReadPermissions(root))
         {
             Limits = new LimitsReader(filePath).Read(root),
+            Tls = new TlsReader(filePath).Read(root),
         };
     }
 
@@ -223,7 +224,7 @@ internal sealed class PluginConfigReader(string filePath)
     // what its transport allows by default. Which lists exist is up to the transports' permission rules.
     private ScriptPermissions ReadRules(JsonElement rules, string at)
     {
-        var known = TransportKind.PermissionRules;
+        var known = PermissionRule.All;
         if (rules.ValueKind != JsonValueKind.Object)
         {
             var example = string.Join(", ", known.Select(r => $"\"{r.Field}\": {r.Example}"));

@@ -12,6 +12,7 @@ namespace PluginNet.Host.Transports;
 /// <param name="WsServer">WebSocket server limits.</param>
 /// <param name="Udp">UDP limits.</param>
 /// <param name="LastRequests">HTTP requests that outlive their unloaded script, bounded.</param>
+/// <param name="ConnectionRules">The TLS and address checks for each script's outgoing connections.</param>
 internal sealed record NetServices(
     TransportRegistry Transports,
     Func<NetPermissions> Permissions,
@@ -23,4 +24,5 @@ internal sealed record NetServices(
     WsLimits Ws,
     WsServerLimits WsServer,
     UdpLimits Udp,
-    LastRequests LastRequests);
+    LastRequests LastRequests,
+    ConnectionRuleSets ConnectionRules);

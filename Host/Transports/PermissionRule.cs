@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PluginNet.Core.Transports;
 
 namespace PluginNet.Host.Transports;
 
@@ -13,6 +14,18 @@ public abstract class PermissionRule
 
     /// <summary>The <c>listen</c> list: ports a script may listen on or bind.</summary>
     public static PortListRule Listen { get; } = new("listen");
+
+    /// <summary>The <c>private_addresses</c> list: loopback, link-local and private ranges a host name may resolve to for <c>net.http</c> and <c>net.ws</c>.</summary>
+    public static AddressListRule PrivateAddresses { get; } = new("private_addresses");
+
+    /// <summary>The <c>env</c> list: environment variables <c>os.getenv</c> may read.</summary>
+    public static NameListRule Env { get; } = new("env");
+
+    /// <summary>The <c>files</c> setting: <c>"all"</c> lifts a trusted script's <c>io</c>/<c>os</c> confinement.</summary>
+    public static FilesRule Files { get; } = new("files");
+
+    /// <summary>Every rule plugins.json knows: each transport's, then <c>env</c> and <c>files</c>.</summary>
+    internal static IReadOnlyList<PermissionRule> All => [.. TransportKind.PermissionRules, Env, Files];
 
     /// <summary>The field's name in a script's rules, e.g. <c>http</c>.</summary>
     public string Field { get; }
@@ -92,5 +105,69 @@ public sealed class PortListRule(string field) : PermissionRule(field)
         return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(p => p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) && n is >= 1 and <= 65535)
             ? [.. list.EnumerateArray().Select(p => p.GetInt32().ToString(CultureInfo.InvariantCulture))]
             : null;
+    }
+}
+
+/// <summary>
+/// A list of address ranges: <c>*</c> (every loopback, link-local and private range), a CIDR range such
+/// as <c>192.168.1.0/24</c>, or one address. Without it a host name that resolves to such an address is
+/// refused (a URL naming the address itself, or <c>localhost</c>, is not affected).
+/// </summary>
+/// <param name="field">The list's name in plugins.json.</param>
+public sealed class AddressListRule(string field) : PermissionRule(field)
+{
+    /// <inheritdoc />
+    public override string Example => "[\"192.168.1.0/24\"]";
+
+    internal override IReadOnlyList<string>? Read(JsonElement list, out string problem)
+    {
+        problem = $"must be an array of address ranges such as {Example}, [\"10.0.0.7\"] or [\"*\"] (every private range)";
+        return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(r => r.ValueKind == JsonValueKind.String && AddressRules.IsRange(r.GetString()!))
+            ? [.. list.EnumerateArray().Select(r => r.GetString()!)]
+            : null;
+    }
+}
+
+/// <summary>A list of names, e.g. environment variables (<c>["DISCORD_WEBHOOK_URL"]</c>); a missing list allows none.</summary>
+/// <param name="field">The list's name in plugins.json.</param>
+public sealed class NameListRule(string field) : PermissionRule(field)
+{
+    /// <inheritdoc />
+    public override string Example => "[\"DISCORD_WEBHOOK_URL\"]";
+
+    /// <summary>Whether <paramref name="name"/> is listed (exactly, case-sensitive as environment variables are).</summary>
+    public bool Allows(ScriptPermissions permissions, string name)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        return permissions.List(Field) is { } names && names.Contains(name, StringComparer.Ordinal);
+    }
+
+    internal override IReadOnlyList<string>? Read(JsonElement list, out string problem)
+    {
+        problem = $"must be an array of names such as {Example}";
+        return list.ValueKind == JsonValueKind.Array && list.EnumerateArray().All(n => n.ValueKind == JsonValueKind.String)
+            ? [.. list.EnumerateArray().Select(n => n.GetString()!)]
+            : null;
+    }
+}
+
+/// <summary>Which files a script's <c>io</c> and <c>os</c> reach: <c>"own"</c> (the default: its folder, its data folder, the download folder) or <c>"all"</c>.</summary>
+/// <param name="field">The setting's name in plugins.json.</param>
+public sealed class FilesRule(string field) : PermissionRule(field)
+{
+    /// <inheritdoc />
+    public override string Example => "\"all\"";
+
+    /// <summary>Whether the script is trusted with every file the user can reach.</summary>
+    public bool AllowsAll(ScriptPermissions permissions)
+    {
+        ArgumentNullException.ThrowIfNull(permissions);
+        return permissions.List(Field) is ["all"];
+    }
+
+    internal override IReadOnlyList<string>? Read(JsonElement list, out string problem)
+    {
+        problem = "must be \"own\" or \"all\"";
+        return list.ValueKind == JsonValueKind.String && list.GetString() is "own" or "all" ? [list.GetString()!] : null;
     }
 }

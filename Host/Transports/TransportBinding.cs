@@ -1,4 +1,5 @@
 using PluginNet.Core.Resources;
+using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
 using LuaState = KeraLua.Lua;
 
@@ -38,6 +39,9 @@ internal abstract class TransportBinding<TContract>
 
     /// <summary>The permissions of this script, from plugins.json.</summary>
     protected ScriptPermissions Permissions => Net.Permissions().For(Script.ScriptPath);
+
+    /// <summary>The TLS and address checks for this script's outgoing connections (net.http, net.ws).</summary>
+    internal ConnectionRules ConnectionRules => Net.ConnectionRules.For(Permissions);
 
     /// <summary>Runs the transport's glue with <see cref="RawFunctions"/> and sets <c>net.KEY</c>.</summary>
     public void Install() => _deliverRef = Script.InstallNetPart(Kind.GlueFile, RawFunctions(), GlueArguments());

@@ -32,8 +32,8 @@ public abstract class TransportKind
     /// <summary>Every transport the host knows, in the order <c>net</c> installs them.</summary>
     public static IReadOnlyList<TransportKind> All { get; } = [Http, WebSocketClient, WebSocketServer, Udp];
 
-    /// <summary>The permission lists of <c>plugins.json</c>: each transport's, once.</summary>
-    public static IReadOnlyList<PermissionRule> PermissionRules { get; } = [.. All.Select(k => k.Permission).Distinct()];
+    /// <summary>The permission lists of <c>plugins.json</c>: each transport's, once, and the private address ranges (<c>net.http</c> and <c>net.ws</c>).</summary>
+    public static IReadOnlyList<PermissionRule> PermissionRules { get; } = [.. All.Select(k => k.Permission).Distinct(), PermissionRule.PrivateAddresses];
 
     /// <summary>The keys of <see cref="All"/> for messages, e.g. <c>http, ws or ws_server</c>.</summary>
     public static string KeyList(string conjunction) => Join(All.Select(k => k.Key), conjunction);

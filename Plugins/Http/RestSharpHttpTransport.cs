@@ -14,27 +14,27 @@ namespace PluginNet.Plugins.Http;
 [Shared]
 public sealed class RestSharpHttpTransport : IHttpTransport, IDisposable
 {
-    private readonly RestClient _client;
+    private readonly ClientsByRules _clients;
 
-    /// <summary>Creates the transport with one shared client (connection pooling across scripts).</summary>
+    /// <summary>Creates the transport with one shared client per set of connection rules (connection pooling across scripts).</summary>
     public RestSharpHttpTransport()
     {
-        _client = new RestClient(new RestClientOptions
+        _clients = new ClientsByRules(connecting => new RestClient(new RestClientOptions
         {
             // Timeouts are per request (the script's), enforced by RequestExecutor.
             Timeout = Timeout.InfiniteTimeSpan,
             ThrowOnAnyError = false,
             // Redirects are followed by RedirectHandler, which asks the host about every hop.
             FollowRedirects = false,
-            ConfigureMessageHandler = inner => new RedirectHandler(inner),
+            ConfigureMessageHandler = inner => new RedirectHandler(connecting(inner)),
             UserAgent = "PluginNet",
-        });
+        }));
     }
 
     /// <inheritdoc />
     public Task<HttpResult> SendAsync(HttpRequestSpec request, CancellationToken cancellationToken) =>
-        RequestExecutor.ExecuteAsync(_client, request, cancellationToken);
+        RequestExecutor.ExecuteAsync(_clients.For(request?.Connection), request!, cancellationToken);
 
     /// <inheritdoc />
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => _clients.Dispose();
 }

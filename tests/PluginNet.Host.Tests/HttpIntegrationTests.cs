@@ -155,9 +155,26 @@ public class HttpIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Get_UnknownHost_SaysDnsFailed()
     {
-        var output = await RunAsync("""net.http:get("http://no-such-host.invalid/", function(r) print(r.ok, r.error) script.unload() end)""");
+        // The lookup fails in a resolver the test gives the engine: nothing asks the machine's DNS.
+        var asked = new List<string>();
+        var runner = await EngineRunner.StartAsync(
+            [LuaScripts.Write("""net.http:get("http://no-such-host.invalid/", function(r) print(r.ok, r.error) script.unload() end)""")],
+            options: o => o with
+            {
+                Resolver = (name, _) =>
+                {
+                    lock (asked)
+                    {
+                        asked.Add(name);
+                    }
 
-        Assert.Equal("false\tDNS lookup failed for 'no-such-host.invalid'", Assert.Single(output.Prints));
+                    return Task.FromException<System.Net.IPAddress[]>(new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.HostNotFound));
+                },
+            });
+        await runner.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("false\tDNS lookup failed for 'no-such-host.invalid'", Assert.Single(runner.Output.Prints));
+        Assert.Equal(["no-such-host.invalid"], asked);
     }
 
     [Fact]

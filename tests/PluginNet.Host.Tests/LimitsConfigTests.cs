@@ -60,6 +60,31 @@ public class LimitsConfigTests
         Assert.Equal(new UdpLimits(100000), options.Udp);
     }
 
+    [Fact]
+    public void WsServerHttpFields_ReadIntoTheRecord()
+    {
+        var limits = Parse("""
+            , "limits": { "ws_server": { "max_request_head_bytes": 4096, "max_request_body_bytes": 0,
+              "request_timeout_s": 2, "answer_timeout_s": 5, "max_concurrent_requests": 3 } }
+            """).Limits;
+
+        Assert.Equal(new WsServerLimits(64L * 1024 * 1024, 16L * 1024 * 1024, 4096, 0, 2, 5, 3), limits.WsServer);
+        Assert.Equal(new WsServerLimits(64L * 1024 * 1024, 16L * 1024 * 1024, 32768, 1048576, 10, 30, 64), WsServerLimits.Defaults);
+    }
+
+    [Theory]
+    [InlineData("""{ "ws_server": { "max_request_head_bytes": 100 } }""", "limits.ws_server.max_request_head_bytes", "100 is out of range: must be a whole number from 4096 to 1048576")]
+    [InlineData("""{ "ws_server": { "max_request_body_bytes": 67108865 } }""", "limits.ws_server.max_request_body_bytes", "67108865 is out of range: must be a whole number from 0 to 67108864")]
+    [InlineData("""{ "ws_server": { "request_timeout_s": 0 } }""", "limits.ws_server.request_timeout_s", "0 is out of range: must be a whole number from 1 to 3600")]
+    [InlineData("""{ "ws_server": { "answer_timeout_s": 1.5 } }""", "limits.ws_server.answer_timeout_s", "must be a whole number from 1 to 3600, not the number 1.5")]
+    [InlineData("""{ "ws_server": { "max_concurrent_requests": 0 } }""", "limits.ws_server.max_concurrent_requests", "0 is out of range: must be a whole number from 1 to 10000")]
+    public void WrongWsServerHttpLimit_NamesFieldAndRange(string section, string field, string problem)
+    {
+        var error = Assert.Throws<PluginConfigException>(() => Parse($", \"limits\": {section}"));
+
+        Assert.Equal($"{File}: {field}: {problem}", error.Message);
+    }
+
     [Theory]
     [InlineData("""{ "engine": { "callback_budget_ms": "4" } }""", "limits.engine.callback_budget_ms", "must be a whole number from 1 to 1000, not the string \"4\"")]
     [InlineData("""{ "engine": { "callback_time_limit_ms": 2.5 } }""", "limits.engine.callback_time_limit_ms", "must be a whole number from 10 to 60000, not the number 2.5")]

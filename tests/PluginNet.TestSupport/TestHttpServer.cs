@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,23 +12,36 @@ public sealed class TestHttpServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestHttpServer(WebApplication app, int port)
+    private TestHttpServer(WebApplication app, int port, bool https)
     {
         _app = app;
-        BaseUrl = $"http://127.0.0.1:{port}";
+        BaseUrl = $"{(https ? "https" : "http")}://127.0.0.1:{port}";
     }
 
-    /// <summary>e.g. <c>http://127.0.0.1:45123</c>.</summary>
+    /// <summary>e.g. <c>http://127.0.0.1:45123</c> (<c>https://</c> when started with a certificate).</summary>
     public string BaseUrl { get; }
 
     /// <summary>Starts a server; <paramref name="map"/> adds its endpoints.</summary>
-    public static async Task<TestHttpServer> StartAsync(Action<WebApplication> map)
+    /// <param name="map">Adds the endpoints.</param>
+    /// <param name="certificate">When given, the server speaks HTTPS (and wss://) with it.</param>
+    /// <param name="protocols">The TLS versions it accepts (None: the system's choice).</param>
+    public static async Task<TestHttpServer> StartAsync(Action<WebApplication> map, X509Certificate2? certificate = null, SslProtocols protocols = SslProtocols.None)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, 0);
+            k.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(https =>
+                    {
+                        https.ServerCertificate = certificate;
+                        https.SslProtocols = protocols;
+                    });
+                }
+            });
             k.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
@@ -34,10 +49,10 @@ public sealed class TestHttpServer : IAsyncDisposable
         map(app);
         await app.StartAsync();
         var address = app.Urls.First();
-        return new TestHttpServer(app, new Uri(address).Port);
+        return new TestHttpServer(app, new Uri(address).Port, certificate is not null);
     }
 
-    /// <summary>The ws:// URL of <paramref name="path"/> on this server.</summary>
+    /// <summary>The ws:// (or wss://) URL of <paramref name="path"/> on this server.</summary>
     public string WebSocketUrl(string path) => "ws" + BaseUrl[4..] + path;
 
     /// <summary>Maps <paramref name="path"/> to a WebSocket endpoint that echoes every message back as text.</summary>

@@ -105,6 +105,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target, Net.MaxHttpBodyBytes)
             {
                 CheckRedirect = permissions.CheckHttp, // permissions hold on every redirect hop too
+                Connection = Net.ConnectionRules.For(permissions), // addresses and TLS, checked by the plugin
             };
         }
 

@@ -158,7 +158,11 @@ internal sealed class WsBinder(NetServices net) : IScriptModule
                 try
                 {
                     Transport = provider.Transport.Connect(
-                        new WebSocketConnectRequest(url, WebSocketLimits.HandshakeTimeout, binding.Net.Ws.MaxMessageBytes), this);
+                        new WebSocketConnectRequest(url, WebSocketLimits.HandshakeTimeout, binding.Net.Ws.MaxMessageBytes)
+                        {
+                            Connection = binding.ConnectionRules, // addresses and TLS, checked by the plugin
+                        },
+                        this);
                 }
 #pragma warning disable CA1031 // A faulty transport becomes on_error + on_close, never an error in the script.
                 catch (Exception ex)

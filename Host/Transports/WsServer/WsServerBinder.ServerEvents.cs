@@ -8,7 +8,7 @@ internal sealed partial class WsServerBinder
     private sealed partial class Binding
     {
         /// <summary>What one server reports, handed to the menu thread as it comes (plugin threads).</summary>
-        private sealed class ServerEvents(Binding binding, ServerSlot slot) : IWebSocketServerEvents
+        private sealed class ServerEvents(Binding binding, ServerSlot slot) : IWebSocketServerEvents, IHttpServerEvents
         {
             // A plugin written before handshakes were reported: on_open gets an empty req.
             public void OnOpen(long client) => Opened(client, null);
@@ -26,6 +26,9 @@ internal sealed partial class WsServerBinder
             public void OnError(long client, string message) => binding.Post(slot.Id, Error, client, null, message, 0);
 
             public void OnClose(long client, int code, string reason) => binding.Post(slot.Id, Close, client, null, reason, code);
+
+            public void OnRequest(long route, IncomingRequest request, IHttpResponse response) =>
+                binding.PostRequest(slot.Id, route, request, response);
         }
     }
 }

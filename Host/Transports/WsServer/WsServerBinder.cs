@@ -45,11 +45,14 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
             ["close"] = CloseServer,
             ["is_open"] = IsOpen,
             ["client_count"] = ClientCount,
+            ["route"] = Route,
+            ["static"] = Static,
+            ["answer"] = Answer,
         };
 
         protected override long[] GlueArguments() => [Net.WsServer.MaxMessageBytes];
 
-        // raw.listen(port) -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
+        // raw.listen(port, ws_path, max_body_bytes, answer_timeout) -> handle, id, bound port | nil, nil, reason (port taken, refused) | nil, message (no transport)
         private int Listen(LuaState state)
         {
             var port = (int)state.ToInteger(1);
@@ -71,7 +74,10 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
                 Net.WsServer.MaxMessageBytes,
                 Net.AllowedOrigins(),
                 WebSocketLimits.HandshakeTimeout,
-                Net.WsServer.MaxQueuedBytesPerClient);
+                Net.WsServer.MaxQueuedBytesPerClient)
+            {
+                Http = HttpOptions(state),
+            };
             try
             {
                 slot.Server = provider.Transport.Listen(request, new ServerEvents(this, slot));

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
+using PluginNet.Core.Transports;
 
 namespace PluginNet.Plugins.Http.Internal;
 
@@ -15,6 +16,10 @@ internal static class FailureText
             {
                 case RedirectRefusedException refused:
                     return refused.Message;
+                case AddressRefusedException refused:
+                    return refused.Message;
+                case TlsRefusedException refused:
+                    return $"TLS check of {target} failed: {refused.Message}";
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
                     return $"connection refused by {target}; is the server running, and is the port right?";
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
@@ -25,8 +30,8 @@ internal static class FailureText
                     return $"connection reset by {target}";
                 case SocketException { SocketErrorCode: SocketError.HostUnreachable or SocketError.NetworkUnreachable }:
                     return $"{target} is unreachable";
-                case AuthenticationException:
-                    return $"TLS handshake with {target} failed: {e.Message}";
+                case AuthenticationException when Find<TlsRefusedException>(e) is null:
+                    return $"TLS handshake with {target} failed (no TLS version or cipher both sides accept, or not a TLS server)";
                 case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
                     return $"DNS lookup failed for '{url.Host}'";
                 case HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }:
@@ -42,5 +47,19 @@ internal static class FailureText
             IOException => $"connection to {target} lost while reading the response: {error.Message}",
             _ => $"request to {target} failed: {error.Message}",
         };
+    }
+
+    private static T? Find<T>(Exception exception)
+        where T : Exception
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 }

@@ -60,6 +60,7 @@ internal sealed partial class ClientConnection
 
         // The connection's handler lives as long as the connection: the watch reads its frames.
         using var handler = _frames.CreateHandler();
+        _request.Connection?.ApplyTo(handler); // the host's address and TLS checks
         using var invoker = new HttpMessageInvoker(handler);
         var failure = await ConnectAsync(socket, uri, invoker).ConfigureAwait(false);
         if (failure is not null)

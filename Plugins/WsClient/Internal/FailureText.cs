@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Authentication;
+using PluginNet.Core.Transports;
 
 namespace PluginNet.Plugins.WsClient.Internal;
 
@@ -15,14 +16,24 @@ internal static class FailureText
             return $"handshake rejected: the server answered HTTP {httpStatus} instead of 101 Switching Protocols";
         }
 
+        if (Find<AddressRefusedException>(exception) is { } refused)
+        {
+            return refused.Message;
+        }
+
         if (Find<SocketException>(exception) is { } socket)
         {
             return DescribeSocket(socket);
         }
 
-        if (Find<AuthenticationException>(exception) is { } tls)
+        if (Find<TlsRefusedException>(exception) is { } rejected)
         {
-            return $"TLS handshake failed: {Innermost(tls).Message}";
+            return $"TLS check failed: {rejected.Message}";
+        }
+
+        if (Find<AuthenticationException>(exception) is not null)
+        {
+            return "TLS handshake failed (no TLS version or cipher both sides accept, or not a TLS server)";
         }
 
         if (exception is WebSocketException { WebSocketErrorCode: WebSocketError.NotAWebSocket or WebSocketError.UnsupportedProtocol or WebSocketError.HeaderError } ws)

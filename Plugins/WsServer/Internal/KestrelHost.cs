@@ -36,6 +36,12 @@ internal static class KestrelHost
             // A handshake must be complete within the timeout (Kestrel's default is 30 s, too lax).
             options.Limits.RequestHeadersTimeout = request.HandshakeTimeout;
             options.Limits.KeepAliveTimeout = request.HandshakeTimeout;
+            options.Limits.MaxRequestHeadersTotalSize = request.Http.MaxHeadBytes;
+            options.Limits.MaxRequestLineSize = Math.Min(request.Http.MaxHeadBytes, options.Limits.MaxRequestLineSize);
+            options.Limits.MaxRequestBodySize = request.Http.MaxBodyBytes;
+
+            // A route's header values are Lua strings, bytes: Latin-1 writes each one as it is.
+            options.ResponseHeaderEncodingSelector = static _ => System.Text.Encoding.Latin1;
             options.Listen(IPAddress.Loopback, request.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;

@@ -7,12 +7,13 @@ using PluginNet.Core.Transports;
 namespace PluginNet.Plugins.WsServer.Internal;
 
 /// <summary>One listening server: a private Kestrel instance on 127.0.0.1 and its clients.</summary>
-internal sealed class KestrelWebSocketServer : IWebSocketServer
+internal sealed partial class KestrelWebSocketServer : IWebSocketServer
 {
     private readonly ConcurrentDictionary<long, ClientConnection> _clients = new();
     private readonly WebSocketListenRequest _request;
     private readonly IWebSocketServerEvents _events;
     private readonly OriginPolicy _origins;
+    private readonly HttpPipeline _http;
     private readonly Action<KestrelWebSocketServer> _onClosed;
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _closeGate = new();
@@ -32,6 +33,7 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         _events = events;
         _onClosed = onClosed;
         _origins = new OriginPolicy(request.AllowedOrigins);
+        _http = new HttpPipeline(request.Http, events, _origins);
     }
 
     /// <inheritdoc />
@@ -153,6 +155,7 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
     {
         // Return the task to StartClosing at once; the work runs on the pool.
         await Task.Yield();
+        _http.Close();
         foreach (var (_, connection) in _clients)
         {
             connection.RequestClose(WebSocketLimits.GoingAway, "server closing", dropPending: false, error: null, clientCloseTimeout);
@@ -178,6 +181,7 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
 
         await _idle.Task.ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
+        _http.Dispose();
         _onClosed(this);
     }
 
@@ -202,7 +206,22 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         var response = context.Response;
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await RefuseAsync(context).ConfigureAwait(false);
+            // A malformed WebSocket attempt is refused as one; any other request is plain HTTP.
+            if (IsWebSocketAttempt(context.Request.Headers))
+            {
+                await RefuseAsync(context).ConfigureAwait(false);
+            }
+            else
+            {
+                await _http.HandleAsync(context).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (!_http.IsWebSocketPath(context.Request.Path))
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
@@ -275,18 +294,20 @@ internal sealed class KestrelWebSocketServer : IWebSocketServer
         }
     }
 
-    /// <summary>Answers a request that is not a valid WebSocket handshake (RFC 6455 §4.2.2, §4.4).</summary>
+    private static bool IsWebSocketAttempt(IHeaderDictionary headers) =>
+        headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Answers an attempted WebSocket handshake that is not valid (RFC 6455 §4.2.2, §4.4).</summary>
     /// <remarks>
     /// An attempted handshake for version 13 that is malformed (no or invalid key, not a GET, no
-    /// <c>Connection: Upgrade</c>) gets 400; one for another version, and a plain HTTP request, get
-    /// 426 with the version this server speaks.
+    /// <c>Connection: Upgrade</c>) gets 400; one for another version gets 426 with the version this
+    /// server speaks. (A request without <c>Upgrade: websocket</c> is plain HTTP: routes, static files, 404.)
     /// </remarks>
     private static async Task RefuseAsync(HttpContext context)
     {
         var headers = context.Request.Headers;
         var response = context.Response;
-        var attempt = headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase);
-        if (attempt && headers.SecWebSocketVersion.ToString() == "13")
+        if (headers.SecWebSocketVersion.ToString() == "13")
         {
             response.StatusCode = StatusCodes.Status400BadRequest;
             response.ContentType = "text/plain";

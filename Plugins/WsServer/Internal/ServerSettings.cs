@@ -43,5 +43,16 @@ internal static class ServerSettings
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxQueuedBytesPerClient, nameof(request));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.HandshakeTimeout, TimeSpan.Zero, nameof(request));
         ArgumentNullException.ThrowIfNull(request.AllowedOrigins, nameof(request));
+        var http = request.Http;
+        ArgumentNullException.ThrowIfNull(http, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegative(http.MaxBodyBytes, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThan(http.MaxHeadBytes, 1024, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(http.MaxConcurrentRequests, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(http.RequestTimeout, TimeSpan.Zero, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(http.AnswerTimeout, TimeSpan.Zero, nameof(request));
+        if (http.WebSocketPath is { } path && (RouteTable.RouteProblem(path) is not null || path.Contains('*', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("the WebSocket path must be a path such as \"/ws\"", nameof(request));
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.WebSockets;
+using PluginNet.Host.Plugins;
 using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 
@@ -68,10 +69,13 @@ internal sealed class LuaServerScript : IAsyncDisposable
 
     public RecordingOutput Output => Runner.Output;
 
-    public static async Task<LuaServerScript> StartAsync(string script = Script)
+    public static async Task<LuaServerScript> StartAsync(string script = Script, string? pluginsJson = null, string? path = null)
     {
-        var path = LuaScripts.Write(script);
-        var runner = await EngineRunner.StartAsync([path]);
+        path ??= LuaScripts.Write(script);
+        // As `pluginnet run` does: plugins.json's limits apply on top of the engine's options.
+        var limits = pluginsJson is null ? null : PluginConfig.Parse(pluginsJson, await File.ReadAllTextAsync(pluginsJson)).Limits;
+        var runner = await EngineRunner.StartAsync(
+            [path], pluginsJson: pluginsJson, options: limits is null ? null : o => o.WithLimits(limits));
         var line = await runner.Output.WaitForPrintAsync(p => p.StartsWith("port=", StringComparison.Ordinal), TestTimeouts.Event);
         var port = int.Parse(line.Split(' ')[0]["port=".Length..], CultureInfo.InvariantCulture);
         return new LuaServerScript(runner, path, port);

@@ -55,15 +55,16 @@ public sealed class HandshakeTests
         await harness.Events.NextOpenAsync();
     }
 
+    // Before routes and static folders (issue 17) a plain request got 426; it is plain HTTP now.
     [Fact]
-    public async Task Request_PlainHttp_Gets426()
+    public async Task Request_PlainHttpWithoutRoutes_Gets404()
     {
         await using var harness = ServerHarness.Start();
         using var http = new HttpClient();
 
         using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{harness.Server.Port}/"));
 
-        Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(0, harness.Server.ClientCount);
     }
 

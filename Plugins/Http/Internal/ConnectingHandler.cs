@@ -1,0 +1,41 @@
+using System.Net;
+using PluginNet.Core.Transports;
+
+namespace PluginNet.Plugins.Http.Internal;
+
+/// <summary>
+/// The message handler under <see cref="RedirectHandler"/> when the host gives <see cref="ConnectionRules"/>:
+/// a <see cref="SocketsHttpHandler"/> with RestSharp's settings (taken from the handler RestSharp built),
+/// whose connect callback checks every address and whose TLS check is the host's.
+/// </summary>
+internal static class ConnectingHandler
+{
+    public static HttpMessageHandler Create(HttpMessageHandler restSharpHandler, ConnectionRules rules)
+    {
+        var handler = new SocketsHttpHandler();
+        if (restSharpHandler is HttpClientHandler given)
+        {
+            handler.AllowAutoRedirect = given.AllowAutoRedirect;
+            handler.AutomaticDecompression = given.AutomaticDecompression;
+            handler.UseCookies = given.UseCookies;
+            if (given.UseCookies)
+            {
+                handler.CookieContainer = given.CookieContainer;
+            }
+
+            handler.PreAuthenticate = given.PreAuthenticate;
+            handler.Credentials = given.Credentials;
+            handler.UseProxy = given.UseProxy;
+            handler.Proxy = given.Proxy;
+            handler.MaxAutomaticRedirections = given.MaxAutomaticRedirections;
+            given.Dispose(); // never used: it holds no connection yet
+        }
+        else
+        {
+            handler.AllowAutoRedirect = false;
+            handler.AutomaticDecompression = DecompressionMethods.All;
+        }
+
+        return rules.ApplyTo(handler);
+    }
+}
