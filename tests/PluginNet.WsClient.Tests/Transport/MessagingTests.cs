@@ -55,7 +55,7 @@ public sealed class MessagingTests : TransportTestBase
     [Fact]
     public async Task Receive_BinaryWithAllByteValues_DeliveredByteExact()
     {
-        var all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var all = TestBytes.AllValues();
         byte[] payload = [.. all, .. all.Reverse(), 0, 0xFF, 0x80];
         await using var server = await TestWsServer.StartWebSocketAsync(async (ws, ct) =>
         {
