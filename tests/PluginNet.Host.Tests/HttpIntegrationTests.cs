@@ -8,7 +8,7 @@ namespace PluginNet.Host.Tests;
 /// <summary>net.http through the real HTTP plugin, loaded from the plugin folder, against Kestrel on 127.0.0.1.</summary>
 public class HttpIntegrationTests : IAsyncLifetime
 {
-    private static readonly byte[] Binary = MakeBinary(1024 * 1024);
+    private static readonly byte[] Binary = TestBytes.Pattern(1024 * 1024);
     private readonly List<(string Method, string Path, Dictionary<string, string> Headers, byte[] Body)> _received = [];
     private TestHttpServer _server = null!;
 
@@ -42,7 +42,7 @@ public class HttpIntegrationTests : IAsyncLifetime
             app.Map("/die-midway", async context =>
             {
                 context.Response.ContentLength = 10 * 1024 * 1024;
-                await context.Response.Body.WriteAsync(MakeBinary(1024 * 1024));
+                await context.Response.Body.WriteAsync(TestBytes.Pattern(1024 * 1024));
                 await context.Response.Body.FlushAsync();
                 context.Abort();
             });
@@ -202,17 +202,6 @@ public class HttpIntegrationTests : IAsyncLifetime
 
         Assert.StartsWith("false\t0\trefused: save_to_file '../outside.bin' is outside the download folder", Assert.Single(output.Prints));
         Assert.Empty(_received);
-    }
-
-    internal static byte[] MakeBinary(int length)
-    {
-        var bytes = new byte[length];
-        for (var i = 0; i < length; i++)
-        {
-            bytes[i] = (byte)(i * 7 % 256);
-        }
-
-        return bytes;
     }
 
     internal static async Task<RecordingOutput> RunAsync(string lua, string? downloads = null)

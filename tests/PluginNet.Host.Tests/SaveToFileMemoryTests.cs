@@ -15,7 +15,7 @@ public class SaveToFileMemoryTests(ITestOutputHelper log)
         await using var server = await TestHttpServer.StartAsync(app => app.Map("/large", async context =>
         {
             context.Response.ContentLength = megabytes * 1024L * 1024;
-            var chunk = HttpIntegrationTests.MakeBinary(1024 * 1024);
+            var chunk = TestBytes.Pattern(1024 * 1024);
             for (var i = 0; i < megabytes; i++)
             {
                 await context.Response.Body.WriteAsync(chunk, context.RequestAborted);

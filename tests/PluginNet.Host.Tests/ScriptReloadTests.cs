@@ -26,7 +26,7 @@ public class ScriptReloadTests(ITestOutputHelper log)
                 Interlocked.Decrement(ref hanging);
             }
         }));
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var script = LuaScripts.Write($$"""
             local srv = net.ws_server:listen({{port}}, {})
             if not srv then print("listen failed") return end
@@ -62,13 +62,6 @@ public class ScriptReloadTests(ITestOutputHelper log)
         Assert.DoesNotContain("LATE CALLBACK", runner.Output.Prints);
         Assert.InRange(after.Fds, 0, before!.Fds + 10);
         Assert.True(after.ThreadsFlatSince(before), $"threads grew over {reloads - 10} reloads: {before} -> {after}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

@@ -13,8 +13,8 @@ namespace PluginNet.Replay.Tests;
 public class RecordReplayTests
 {
     private const string Text = "héllo — 世界 🎲";
-    private static readonly byte[] Small = TestData.Binary(1024);
-    private static readonly byte[] Large = TestData.Binary(1024 * 1024);
+    private static readonly byte[] Small = TestBytes.Pattern(1024);
+    private static readonly byte[] Large = TestBytes.Pattern(1024 * 1024);
 
     [Fact]
     public async Task RecordThenReplay_ScriptTraffic_SameCallbacksWithServerStopped()
@@ -85,7 +85,7 @@ public class RecordReplayTests
         // Small binary bodies are stored inline as base64; a 1 MB body goes to a side file.
         var setup = new ReplaySetup();
         var server = await StartServerAsync();
-        var lua = ReplaySetup.InOrder + TestData.LuaCheck + $$"""
+        var lua = ReplaySetup.InOrder + TestBytes.LuaPatternCheck + $$"""
             local small, large
             in_order({
               function(k) net.http:get("{{server.Url("/binary/small")}}", function(r) small = r.body k(r) end) end,

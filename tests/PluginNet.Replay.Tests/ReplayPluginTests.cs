@@ -132,14 +132,8 @@ public class ReplayPluginTests
         // Both did their work (a JSON file written, then read back) before they were unloaded.
         Assert.Equal(["false\tconnection refused by 127.0.0.1:1; is the server running, and is the port right?"], recorded.Prints);
         Assert.Equal(recorded.Prints, replayed.Prints);
-        for (var i = 0; (recorder.IsAlive || player.IsAlive) && i < 20; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-
-        Assert.False(recorder.IsAlive, "the load context of the Replay plugin in record mode was not collected after the engine unloaded it");
-        Assert.False(player.IsAlive, "the load context of the Replay plugin in replay mode was not collected after the engine unloaded it");
+        Assert.True(await LoadContexts.CollectedAsync(recorder), "the load context of the Replay plugin in record mode was not collected after the engine unloaded it");
+        Assert.True(await LoadContexts.CollectedAsync(player), "the load context of the Replay plugin in replay mode was not collected after the engine unloaded it");
     }
 
     private static async Task<(RecordingOutput Output, WeakReference Context)> RunCapturingContextAsync(string config, string lua)

@@ -106,7 +106,7 @@ public class ExampleTests
     [Fact]
     public async Task CompanionLink_AppGoesAwayAndComesBack_ReconnectsWithBackOff()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
 
         var run = await PluginNetProcess.RunAsync(
             [Example("companion_app.lua"), Example("companion_link.lua"), "--timeout", "60"],
@@ -217,13 +217,6 @@ public class ExampleTests
         }
 
         Assert.True(at == expected.Length, $"missing, in this order: '{(at < expected.Length ? expected[at] : "")}'\n{run.Transcript}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<string> ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ public class UdpScriptTests
             """);
         await using var runner = await EngineRunner.StartAsync([script]);
         var port = int.Parse((await runner.Output.WaitForPrintAsync(p => p.StartsWith("port", StringComparison.Ordinal), Wait)).Split('\t')[1], CultureInfo.InvariantCulture);
-        var all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var all = TestBytes.AllValues();
 
         Assert.Equal("sent\ttrue", await runner.Output.WaitForPrintAsync(p => p.StartsWith("sent", StringComparison.Ordinal), Wait));
         var (fromScript, scriptPort) = await peer.ReceiveAsync();

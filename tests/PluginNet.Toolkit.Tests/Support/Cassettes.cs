@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using PluginNet.Plugins.Replay.Internal;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Toolkit.Tests.Support;
@@ -79,16 +80,16 @@ internal static class Cassettes
                 var url = new Uri(request.GetProperty("url").GetString()!);
                 Assert.StartsWith(pathPrefix, url.AbsolutePath, StringComparison.Ordinal);
                 var publicUrl = new Uri(publicOrigin + url.PathAndQuery);
-                var stem = $"{number.ToString("D4", CultureInfo.InvariantCulture)}-{Slug(request.GetProperty("method").GetString()!, publicUrl)}";
+                var stem = CassetteNames.Stem(number, request.GetProperty("method").GetString()!, publicUrl);
                 text = text.Replace($"\"{api.Origin}/", $"\"{publicOrigin}/", StringComparison.Ordinal);
                 if (json.RootElement.GetProperty("response").TryGetProperty("body_file", out var sideFile))
                 {
-                    var side = stem + ".response.bin";
+                    var side = stem + CassetteNames.ResponseBodySuffix;
                     files[side] = await File.ReadAllBytesAsync(Path.Combine(raw, sideFile.GetString()!));
                     text = text.Replace($"\"{sideFile.GetString()}\"", $"\"{side}\"", StringComparison.Ordinal);
                 }
 
-                files[stem + ".json"] = Encoding.UTF8.GetBytes(text);
+                files[stem + CassetteNames.ExchangeExtension] = Encoding.UTF8.GetBytes(text);
             }
         }
 
@@ -122,30 +123,5 @@ internal static class Cassettes
 
         var block = number / 100 * 100;
         return Recorded.Any(r => r.Block == block) ? block : null;
-    }
-
-    // The Replay plugin's file-name slug: method, host, port, path and query, lower case, other runs as '-'.
-    private static string Slug(string method, Uri url)
-    {
-        var raw = $"{method}-{url.Host}-{url.Port}{url.AbsolutePath}{url.Query}";
-        var slug = new StringBuilder();
-        foreach (var c in raw.ToLowerInvariant())
-        {
-            if (slug.Length == 60)
-            {
-                break;
-            }
-
-            if (c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.')
-            {
-                slug.Append(c);
-            }
-            else if (slug.Length > 0 && slug[^1] != '-')
-            {
-                slug.Append('-');
-            }
-        }
-
-        return slug.ToString().TrimEnd('-', '.');
     }
 }

@@ -14,7 +14,7 @@ public sealed class WsLuaLoadTests(ITestOutputHelper output)
     [Fact]
     public async Task Connect_2000ReconnectsFromOnCloseInLua_ThreadsAndMemoryStayFlat()
     {
-        var port = Ports.ClosedPort();
+        var port = LoopbackPorts.Free();
         var keeper = LuaScripts.Write("""event.on("frame_update", function() end)""");
         await using var runner = await EngineRunner.StartAsync([keeper, LuaScripts.Write(ChainScript(port, 1_000))]);
 

@@ -96,7 +96,7 @@ public sealed class WsLuaTests
     [Fact]
     public async Task OnMessage_BinaryWithAllByteValues_IsTheExactLuaString()
     {
-        var all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var all = TestBytes.AllValues();
         await using var server = await TestWsServer.StartWebSocketAsync(async (ws, ct) =>
         {
             await ws.SendAsync(all, WebSocketMessageType.Binary, endOfMessage: true, ct);
@@ -134,7 +134,7 @@ public sealed class WsLuaTests
             local tries = 0
             local function go()
               tries = tries + 1
-              local id = net.ws:connect("ws://127.0.0.1:{{Ports.ClosedPort()}}/", {
+              local id = net.ws:connect("ws://127.0.0.1:{{LoopbackPorts.Free()}}/", {
                 on_open = function() print("open?!") end,
                 on_error = function(i, err) print("error", tries, err:find("connection refused", 1, true) ~= nil) end,
                 on_close = function(i, code, reason)

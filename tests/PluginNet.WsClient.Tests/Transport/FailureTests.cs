@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Http;
+using PluginNet.TestSupport;
 using PluginNet.WsClient.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -13,7 +14,7 @@ public sealed class FailureTests(ITestOutputHelper output) : TransportTestBase
     [Fact]
     public async Task Connect_RefusedPort_OnErrorThenOnClose1006()
     {
-        var url = $"ws://127.0.0.1:{Ports.ClosedPort()}/";
+        var url = $"ws://127.0.0.1:{LoopbackPorts.Free()}/";
 
         var (connection, events) = Connect(url);
         var (code, reason) = await events.WaitClosedAsync();

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using PluginNet.Core.Transports;
 using PluginNet.Plugins.WsClient;
 using PluginNet.TestSupport;
-using PluginNet.WsClient.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace PluginNet.WsClient.Tests.Transport;
@@ -20,7 +19,7 @@ public sealed class LeakTests(ITestOutputHelper output)
     public async Task Connect_2000RefusedConnectsChainedFromOnClose_ThreadsAndMemoryStayFlat()
     {
         await using var transport = new WebSocketClientTransport();
-        var request = new WebSocketConnectRequest($"ws://127.0.0.1:{Ports.ClosedPort()}/", WebSocketLimits.HandshakeTimeout, WebSocketLimits.MaxMessageBytes);
+        var request = new WebSocketConnectRequest($"ws://127.0.0.1:{LoopbackPorts.Free()}/", Documented.HandshakeTimeout, Documented.MaxMessageBytes);
 
         // Warm-up: JIT, the socket engine and the thread pool settle first.
         var warmUp = Stopwatch.StartNew();

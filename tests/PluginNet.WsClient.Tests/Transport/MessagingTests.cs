@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using PluginNet.Core.Transports;
+using PluginNet.TestSupport;
 using PluginNet.WsClient.Tests.Infrastructure;
 
 namespace PluginNet.WsClient.Tests.Transport;
@@ -22,7 +23,7 @@ public sealed class MessagingTests : TransportTestBase
 
         Assert.Contains(WebSocketCloseRules.SendableCodes, error.Message);
         Assert.True(connection.IsOpen);
-        await connection.CloseAsync(WebSocketLimits.NormalClosure, "done", CancellationToken.None);
+        await connection.CloseAsync(Documented.NormalClosure, "done", CancellationToken.None);
     }
 
     [Fact]
@@ -43,7 +44,7 @@ public sealed class MessagingTests : TransportTestBase
         Assert.Equal("hello", await events.NextTextAsync());
         Assert.Equal("héllo ✓ 世界", await events.NextTextAsync());
 
-        await connection.CloseAsync(WebSocketLimits.NormalClosure, "done", CancellationToken.None);
+        await connection.CloseAsync(Documented.NormalClosure, "done", CancellationToken.None);
         Assert.Equal((1000, "done"), await events.WaitClosedAsync());
         Assert.Equal((1000, "done"), await log.ClientClosed.Task.WaitAsync(RecordingEvents.Wait));
         Assert.Equal(["open", "message", "message", "close"], events.Log);
@@ -54,7 +55,7 @@ public sealed class MessagingTests : TransportTestBase
     [Fact]
     public async Task Receive_BinaryWithAllByteValues_DeliveredByteExact()
     {
-        var all = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var all = TestBytes.AllValues();
         byte[] payload = [.. all, .. all.Reverse(), 0, 0xFF, 0x80];
         await using var server = await TestWsServer.StartWebSocketAsync(async (ws, ct) =>
         {
@@ -198,7 +199,7 @@ public sealed class MessagingTests : TransportTestBase
 
         var (code, reason) = await events.WaitClosedAsync(TimeSpan.FromSeconds(60));
 
-        Assert.Equal(WebSocketLimits.MessageTooBig, code);
+        Assert.Equal(Documented.MessageTooBig, code);
         Assert.Contains("64 MB", reason, StringComparison.Ordinal);
         Assert.Contains(events.Errors, e => e.Contains("exceeds the 64 MB limit", StringComparison.Ordinal));
         Assert.Equal(1009, (await log.ClientClosed.Task.WaitAsync(RecordingEvents.Wait)).Code);

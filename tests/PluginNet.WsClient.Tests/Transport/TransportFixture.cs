@@ -1,5 +1,6 @@
 using PluginNet.Core.Transports;
 using PluginNet.Plugins.WsClient;
+using PluginNet.TestSupport;
 using PluginNet.WsClient.Tests.Infrastructure;
 
 namespace PluginNet.WsClient.Tests.Transport;
@@ -9,10 +10,10 @@ public abstract class TransportTestBase : IAsyncLifetime
 {
     internal WebSocketClientTransport Transport { get; } = new();
 
-    internal static WebSocketConnectRequest Request(string url, long maxMessageBytes = WebSocketLimits.MaxMessageBytes, TimeSpan? connectTimeout = null) =>
-        new(url, connectTimeout ?? WebSocketLimits.HandshakeTimeout, maxMessageBytes);
+    internal static WebSocketConnectRequest Request(string url, long maxMessageBytes = Documented.MaxMessageBytes, TimeSpan? connectTimeout = null) =>
+        new(url, connectTimeout ?? Documented.HandshakeTimeout, maxMessageBytes);
 
-    internal (IWebSocketConnection Connection, RecordingEvents Events) Connect(string url, long maxMessageBytes = WebSocketLimits.MaxMessageBytes, TimeSpan? connectTimeout = null)
+    internal (IWebSocketConnection Connection, RecordingEvents Events) Connect(string url, long maxMessageBytes = Documented.MaxMessageBytes, TimeSpan? connectTimeout = null)
     {
         var events = new RecordingEvents();
         var connection = Transport.Connect(Request(url, maxMessageBytes, connectTimeout), events);

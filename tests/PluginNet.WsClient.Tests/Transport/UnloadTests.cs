@@ -4,6 +4,7 @@ using System.Runtime.Loader;
 using System.Text;
 using PluginNet.Core.Transports;
 using PluginNet.Plugins.WsClient;
+using PluginNet.TestSupport;
 using PluginNet.WsClient.Tests.Infrastructure;
 
 namespace PluginNet.WsClient.Tests.Transport;
@@ -18,15 +19,9 @@ public sealed class UnloadTests
         var log = new ServerLog();
         await using var server = await TestWsServer.StartWebSocketAsync((ws, ct) => ServerSide.RunAsync(ws, log, echo: true, ct));
 
-        var context = await UseAndUnloadAsync(server.Url, Ports.ClosedPort());
+        var context = await UseAndUnloadAsync(server.Url, LoopbackPorts.Free());
 
-        for (var i = 0; i < 10 && context.IsAlive; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-
-        Assert.False(context.IsAlive, "the plugin's load context was not collected");
+        Assert.True(await LoadContexts.CollectedAsync(context), "the plugin's load context was not collected");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -40,18 +35,18 @@ public sealed class UnloadTests
         Assert.NotSame(typeof(WebSocketClientTransport), transport.GetType());
 
         var events = new RecordingEvents();
-        var connection = transport.Connect(new WebSocketConnectRequest(url, WebSocketLimits.HandshakeTimeout, WebSocketLimits.MaxMessageBytes), events);
+        var connection = transport.Connect(new WebSocketConnectRequest(url, Documented.HandshakeTimeout, Documented.MaxMessageBytes), events);
         await events.WaitOpenAsync();
         connection.Send(Encoding.UTF8.GetBytes("ping"));
         Assert.Equal("ping", await events.NextTextAsync());
 
         var refused = new RecordingEvents();
-        transport.Connect(new WebSocketConnectRequest($"ws://127.0.0.1:{closedPort}/", WebSocketLimits.HandshakeTimeout, WebSocketLimits.MaxMessageBytes), refused);
+        transport.Connect(new WebSocketConnectRequest($"ws://127.0.0.1:{closedPort}/", Documented.HandshakeTimeout, Documented.MaxMessageBytes), refused);
         await refused.WaitClosedAsync();
 
         // One connection still open: the container's dispose (the plugin unloading) must end it.
         var open = new RecordingEvents();
-        transport.Connect(new WebSocketConnectRequest(url, WebSocketLimits.HandshakeTimeout, WebSocketLimits.MaxMessageBytes), open);
+        transport.Connect(new WebSocketConnectRequest(url, Documented.HandshakeTimeout, Documented.MaxMessageBytes), open);
         await open.WaitOpenAsync();
 
         await connection.CloseAsync(1000, string.Empty, CancellationToken.None);

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using PluginNet.Core.Transports;
 using PluginNet.Host.Engine;
 using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
@@ -131,7 +130,7 @@ public sealed class WsServerScriptTests
     {
         await using var lua = await LuaServerScript.StartAsync();
         var (socket, _) = await lua.ConnectAsync();
-        var bytes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var bytes = TestBytes.AllValues();
 
         await socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
 
@@ -292,7 +291,7 @@ public sealed class WsServerScriptTests
         await using var lua = await LuaServerScript.StartAsync();
         var (socket, id) = await lua.ConnectAsync();
 
-        await socket.SendAsync(new byte[WebSocketLimits.MaxMessageBytes + 1], WebSocketMessageType.Binary, true, CancellationToken.None);
+        await socket.SendAsync(new byte[Documented.MaxMessageBytes + 1], WebSocketMessageType.Binary, true, CancellationToken.None);
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, (await socket.ReceiveCloseAsync()).Status);
         await lua.WaitForPrintAsync($"close {id} 1009 message too big");
@@ -322,13 +321,7 @@ public sealed class WsServerScriptTests
             // The port is free again.
         }
 
-        for (var i = 0; context.IsAlive && i < 20; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-
-        Assert.False(context.IsAlive, "the WsServer plugin's load context is still alive after its unload");
+        Assert.True(await LoadContexts.CollectedAsync(context), "the WsServer plugin's load context is still alive after its unload");
         socket.Dispose();
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
-using PluginNet.Core.Transports;
+using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 
 namespace PluginNet.WsServer.Tests.Security;
@@ -82,7 +82,7 @@ internal static class Attacks
             attacks += cases.Count;
         }
 
-        Assert.Equal(WebSocketLimits.MessageTooBig, await huge.WaitAsync(Wait));
+        Assert.Equal(Documented.MessageTooBig, await huge.WaitAsync(Wait));
         await stop.CancelAsync();
         var (roundTrips, slowestEcho) = await echoes.WaitAsync(Wait);
         Assert.True(roundTrips > 0, "the watcher got no echo during the barrage");

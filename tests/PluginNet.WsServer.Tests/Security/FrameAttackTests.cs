@@ -1,4 +1,4 @@
-using PluginNet.Core.Transports;
+using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 
 namespace PluginNet.WsServer.Tests.Security;
@@ -10,7 +10,7 @@ namespace PluginNet.WsServer.Tests.Security;
 /// </summary>
 public sealed class FrameAttackTests
 {
-    private const int ProtocolError = 1002;
+    private const int ProtocolError = Documented.ProtocolError;
 
     public static TheoryData<string, byte[][], int> Violations() => new()
     {
@@ -36,9 +36,9 @@ public sealed class FrameAttackTests
         { "close with code 1005 (never sent)", [RawWebSocket.Frame(0x88, [0x03, 0xED])], ProtocolError },
         { "close with code 999", [RawWebSocket.Frame(0x88, [0x03, 0xE7])], ProtocolError },
         { "64-bit length with the top bit set", [[0x82, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4]], ProtocolError },
-        { "invalid UTF-8 in a text message", [RawWebSocket.Frame(0x81, [0xC3, 0x28])], WebSocketLimits.InvalidPayload },
-        { "invalid UTF-8 across fragments", [RawWebSocket.Frame(0x01, "ok "u8), RawWebSocket.Frame(0x80, [0xED, 0xA0, 0x80])], WebSocketLimits.InvalidPayload },
-        { "overlong UTF-8 encoding of '/'", [RawWebSocket.Frame(0x81, [0xC0, 0xAF])], WebSocketLimits.InvalidPayload },
+        { "invalid UTF-8 in a text message", [RawWebSocket.Frame(0x81, [0xC3, 0x28])], Documented.InvalidPayload },
+        { "invalid UTF-8 across fragments", [RawWebSocket.Frame(0x01, "ok "u8), RawWebSocket.Frame(0x80, [0xED, 0xA0, 0x80])], Documented.InvalidPayload },
+        { "overlong UTF-8 encoding of '/'", [RawWebSocket.Frame(0x81, [0xC0, 0xAF])], Documented.InvalidPayload },
     };
 
     [Theory]
@@ -78,7 +78,7 @@ public sealed class FrameAttackTests
         // The server waits up to a second (the close handshake timeout) for the client to go, then
         // drops it. Ten times that tells "dropped" from "kept open" and no busy machine misses it.
         Assert.True(await hostile.ServerDroppedAsync(TimeSpan.FromSeconds(10)), "the connection stayed open");
-        Assert.Equal(WebSocketLimits.AbnormalClosure, (await harness.Events.ClosedAsync(hostileId)).Code);
+        Assert.Equal(Documented.AbnormalClosure, (await harness.Events.ClosedAsync(hostileId)).Code);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class FrameAttackTests
         }));
 
         Assert.Equal(30, codes.Count(c => c == ProtocolError));
-        Assert.Equal(30, codes.Count(c => c == WebSocketLimits.InvalidPayload));
+        Assert.Equal(30, codes.Count(c => c == Documented.InvalidPayload));
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
         healthy.Dispose();
     }
@@ -194,9 +194,9 @@ public sealed class FrameAttackTests
             }
         });
 
-        Assert.Equal(WebSocketLimits.MessageTooBig, await hostile.ReadCloseCodeAsync());
+        Assert.Equal(Documented.MessageTooBig, await hostile.ReadCloseCodeAsync());
         await stop.CancelAsync();
-        Assert.Equal(WebSocketLimits.MessageTooBig, (await harness.Events.ClosedAsync(hostileId)).Code);
+        Assert.Equal(Documented.MessageTooBig, (await harness.Events.ClosedAsync(hostileId)).Code);
         await streaming.WaitAsync(TestTimeouts.Event);
         Assert.False(harness.Events.HasMessage(hostileId));
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
@@ -214,8 +214,8 @@ public sealed class FrameAttackTests
         await hostile.SendAsync(RawWebSocket.FrameHeader(0x82, 65L * 1024 * 1024));
         await hostile.SendAsync(new byte[256 * 1024]);
 
-        Assert.Equal(WebSocketLimits.MessageTooBig, await hostile.ReadCloseCodeAsync());
-        Assert.Equal(WebSocketLimits.MessageTooBig, (await harness.Events.ClosedAsync(hostileId)).Code);
+        Assert.Equal(Documented.MessageTooBig, await hostile.ReadCloseCodeAsync());
+        Assert.Equal(Documented.MessageTooBig, (await harness.Events.ClosedAsync(hostileId)).Code);
         Assert.False(harness.Events.HasMessage(hostileId));
     }
 
@@ -241,7 +241,7 @@ public sealed class FrameAttackTests
             hostile.Dispose();
         }
 
-        Assert.True(WebSocketLimits.AbnormalClosure == (await harness.Events.ClosedAsync(hostileId)).Code, what);
+        Assert.True(Documented.AbnormalClosure == (await harness.Events.ClosedAsync(hostileId)).Code, what);
         Assert.Equal(["open", "error", "close"], harness.Events.EventsOf(hostileId));
         await AttackAssert.StillServedAsync(harness, healthy, healthyId, expectedClients: 1);
         healthy.Dispose();

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using PluginNet.Core.Transports;
 using PluginNet.Plugins.WsServer;
+using PluginNet.TestSupport;
 
 namespace PluginNet.WsServer.Tests.Support;
 
@@ -24,11 +25,11 @@ internal sealed class ServerHarness : IAsyncDisposable
 
     public static WebSocketListenRequest Request(
         int port = 0,
-        long maxMessageBytes = WebSocketLimits.MaxMessageBytes,
+        long maxMessageBytes = Documented.MaxMessageBytes,
         IReadOnlyList<string>? allowedOrigins = null,
         TimeSpan? handshakeTimeout = null,
-        long maxQueuedBytesPerClient = 16 * 1024 * 1024) =>
-        new(port, maxMessageBytes, allowedOrigins ?? [], handshakeTimeout ?? WebSocketLimits.HandshakeTimeout, maxQueuedBytesPerClient);
+        long maxQueuedBytesPerClient = Documented.MaxQueuedBytesPerClient) =>
+        new(port, maxMessageBytes, allowedOrigins ?? [], handshakeTimeout ?? Documented.HandshakeTimeout, maxQueuedBytesPerClient);
 
     public static ServerHarness Start(WebSocketListenRequest? request = null)
     {

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
-using PluginNet.Core.Transports;
+using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 
 namespace PluginNet.WsServer.Tests.Transport;
@@ -131,7 +131,7 @@ public sealed class ClosingTests
 
         raw.Dispose();
 
-        Assert.Equal(WebSocketLimits.AbnormalClosure, (await harness.Events.ClosedAsync(id)).Code);
+        Assert.Equal(Documented.AbnormalClosure, (await harness.Events.ClosedAsync(id)).Code);
         Assert.Single(harness.Events.ErrorsOf(id));
         Assert.Equal(["open", "error", "close"], harness.Events.EventsOf(id));
     }
@@ -154,7 +154,7 @@ public sealed class ClosingTests
 
         foreach (var (socket, id) in clients)
         {
-            Assert.Equal(WebSocketLimits.GoingAway, (await harness.Events.ClosedAsync(id)).Code);
+            Assert.Equal(Documented.GoingAway, (await harness.Events.ClosedAsync(id)).Code);
             socket.Dispose();
         }
 
@@ -179,7 +179,7 @@ public sealed class ClosingTests
             harness.Server.DisposeAsync().AsTask());
         await harness.Server.CloseAsync(CancellationToken.None);
 
-        Assert.Equal(WebSocketLimits.GoingAway, (await harness.Events.ClosedAsync(id)).Code);
+        Assert.Equal(Documented.GoingAway, (await harness.Events.ClosedAsync(id)).Code);
         harness.Server.Broadcast("ignored"u8.ToArray());
         Assert.False(harness.Server.Send(id, "ignored"u8.ToArray()));
         socket.Dispose();
@@ -199,7 +199,7 @@ public sealed class ClosingTests
         // The bounds it obeys add up to 4 s (close handshake 1 s, shutdown 3 s); without them it would
         // never return. 15 s tells the two apart with room for a busy machine.
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15));
-        Assert.Equal(WebSocketLimits.GoingAway, (await harness.Events.ClosedAsync(id)).Code);
+        Assert.Equal(Documented.GoingAway, (await harness.Events.ClosedAsync(id)).Code);
         Assert.Equal(0x8, (await raw.ReadFrameAsync()).Opcode);
     }
 
@@ -216,7 +216,7 @@ public sealed class ClosingTests
         Assert.False(harness.Server.IsOpen);
         Assert.False(second.IsOpen);
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, (await close).Status);
-        Assert.Equal(WebSocketLimits.GoingAway, (await harness.Events.ClosedAsync(id)).Code);
+        Assert.Equal(Documented.GoingAway, (await harness.Events.ClosedAsync(id)).Code);
         Assert.Throws<ObjectDisposedException>(() => harness.Transport.Listen(ServerHarness.Request(), harness.Events));
         socket.Dispose();
     }

@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
-using PluginNet.Core.Transports;
+using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 
 namespace PluginNet.WsServer.Tests.Transport;
@@ -18,7 +18,7 @@ public sealed class LimitTests
         await big.SendAsync(new byte[limit + 1], WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, (await big.ReceiveCloseAsync()).Status);
-        Assert.Equal(WebSocketLimits.MessageTooBig, (await harness.Events.ClosedAsync(bigId)).Code);
+        Assert.Equal(Documented.MessageTooBig, (await harness.Events.ClosedAsync(bigId)).Code);
         Assert.Equal(["open", "error", "close"], harness.Events.EventsOf(bigId));
         Assert.False(harness.Events.HasMessage(bigId));
 
@@ -38,10 +38,10 @@ public sealed class LimitTests
         var (socket, id) = await harness.ConnectAsync();
 
         await socket.SendAsync(
-            new byte[WebSocketLimits.MaxMessageBytes + 1], WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            new byte[Documented.MaxMessageBytes + 1], WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
 
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, (await socket.ReceiveCloseAsync()).Status);
-        Assert.Equal(WebSocketLimits.MessageTooBig, (await harness.Events.ClosedAsync(id)).Code);
+        Assert.Equal(Documented.MessageTooBig, (await harness.Events.ClosedAsync(id)).Code);
         socket.Dispose();
     }
 
@@ -77,9 +77,9 @@ public sealed class LimitTests
         var (socket, id) = await harness.ConnectAsync();
 
         await socket.SendAsync(
-            new byte[WebSocketLimits.MaxMessageBytes], WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            new byte[Documented.MaxMessageBytes], WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
 
-        Assert.Equal(WebSocketLimits.MaxMessageBytes, (await harness.Events.NextMessageAsync(id)).Payload.Length);
+        Assert.Equal(Documented.MaxMessageBytes, (await harness.Events.NextMessageAsync(id)).Payload.Length);
         socket.Dispose();
     }
 
@@ -102,7 +102,7 @@ public sealed class LimitTests
         }
 
         Assert.False(harness.Server.Send(slowId, payload));
-        Assert.Equal(WebSocketLimits.PolicyViolation, (await harness.Events.ClosedAsync(slowId)).Code);
+        Assert.Equal(Documented.PolicyViolation, (await harness.Events.ClosedAsync(slowId)).Code);
         Assert.Equal(["open", "error", "close"], harness.Events.EventsOf(slowId));
         harness.Server.Broadcast("after"u8.ToArray());
         Assert.Equal("after", await fast.ReceiveTextAsync());

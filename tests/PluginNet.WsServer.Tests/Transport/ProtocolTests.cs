@@ -1,4 +1,4 @@
-using PluginNet.Core.Transports;
+using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
 
 namespace PluginNet.WsServer.Tests.Transport;
@@ -18,7 +18,7 @@ public sealed class ProtocolTests
 
         Assert.Equal(0x8, frame.Opcode);
         Assert.Equal(new byte[] { 0x03, 0xEF }, frame.Payload[..2]);
-        Assert.Equal(WebSocketLimits.AbnormalClosure, (await harness.Events.ClosedAsync(id)).Code);
+        Assert.Equal(Documented.AbnormalClosure, (await harness.Events.ClosedAsync(id)).Code);
         Assert.Equal(["open", "error", "close"], harness.Events.EventsOf(id));
     }
 
