@@ -87,7 +87,7 @@ stds.pluginnet = {
       },
     },
     event = fields("on"),
-    script = fields("unload"),
+    script = fields("unload", "data_dir"),
     json = fields("encode", "decode"),
     log = fields("info", "warn", "error"),
   },

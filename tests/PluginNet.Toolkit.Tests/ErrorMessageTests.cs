@@ -36,7 +36,7 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
         ["extra argument"] = new(Setup.Plugins, "net.http:get('https://example.com/', {}, function() end, 1)",
             "bad argument #4 to 'get' (no argument expected here; the call is get(url, options, callback) (a timeout goes in options))"),
         ["unknown callback"] = new(Setup.Plugins, "net.ws:connect('ws://127.0.0.1:1/', { on_mesage = print })",
-            "bad argument #2 to 'connect' (unknown callback 'on_mesage'; did you mean 'on_message'? valid callbacks: on_close, on_error, on_message, on_open)"),
+            "bad argument #2 to 'connect' (unknown callback 'on_mesage'; did you mean 'on_message'? valid callbacks: on_close, on_error, on_message, on_open, on_reconnecting)"),
         ["not an HTTP method"] = new(Setup.Plugins, "net.http:request('https://example.com/', 'GE T', {}, function() end)",
             "bad argument #2 to 'request' ('GE T' is not an HTTP method)"),
         ["dot instead of colon"] = new(Setup.Plugins, "net.http.get('https://example.com/', function() end)",

@@ -160,10 +160,18 @@ public partial class TypeDefinitionTests
             {
                 names.Add($"table net.{t.Groups[1].Value}");
             }
+            else if (ModuleValueLine().Match(line) is { Success: true } v)
+            {
+                // A value (not a function) of a module table, e.g. script.data_dir = "".
+                names.Add($"field {v.Groups[1].Value}.{v.Groups[2].Value}");
+            }
         }
 
         return names;
     }
+
+    [GeneratedRegex(@"^(event|json|log|script)\.(\w+) = ")]
+    private static partial Regex ModuleValueLine();
 
     [GeneratedRegex(@"^---@class ([\w.]+)")]
     private static partial Regex ClassLine();

@@ -62,7 +62,8 @@ internal static class Cassettes
                     { "name": "Http", "path": {{JsonSerializer.Serialize(PluginPath("Http"))}} },
                     { "name": "Replay", "path": {{JsonSerializer.Serialize(PluginPath("Replay"))}}, "settings": { "mode": "record", "cassettes": "raw" } }
                   ],
-                  "transports": { "http": "Replay" }
+                  "transports": { "http": "Replay" },
+                  "permissions": { "default": { "env": ["DISCORD_WEBHOOK_URL", "HUD_MOD_CDN", "HUD_MOD_VERSION", "HUD_MOD_RELEASES_URL"] } }
                 }
                 """);
             var run = await PluginNetProcess.RunAsync(

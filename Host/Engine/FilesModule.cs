@@ -1,10 +1,11 @@
+using PluginNet.Host.Lua;
 using PluginNet.Host.Lua.Files;
 using PluginNet.Host.Transports;
 
-namespace PluginNet.Host.Lua.Modules;
+namespace PluginNet.Host.Engine;
 
 /// <summary>
-/// Confines a script's <c>io</c> and <c>os</c> to its own folder, its data folder and the download
+/// (Engine layer: it reads the permissions of plugins.json.) Confines a script's <c>io</c> and <c>os</c> to its own folder, its data folder and the download
 /// folder (unless plugins.json trusts it with <c>"files": "all"</c>), sets <c>script.data_dir</c>, and
 /// lets <c>os.getenv</c> read only the variables its <c>env</c> permission lists.
 /// </summary>
