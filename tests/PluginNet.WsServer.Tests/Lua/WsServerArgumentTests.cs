@@ -169,7 +169,7 @@ public sealed class WsServerArgumentTests
     [InlineData("net.ws_server:listen('80.5', {})", "bad argument #1 to 'listen' (port must be an integer from 0 to 65535, got 80.5)")]
     [InlineData("net.ws_server:listen(8081, { onopen = print })", "bad argument #2 to 'listen' (unknown callback 'onopen'; did you mean 'on_open'? valid callbacks: on_close, on_error, on_message, on_open)")]
     [InlineData("net.ws_server:listen(8081, {}, {}, {})", "bad argument #4 to 'listen' (no argument expected here; the call is listen(port, callbacks, options))")]
-    [InlineData("net.ws_server:listen(8081, {}, { ws_pth = \"/ws\" })", "bad argument #3 to 'listen' (unknown option 'ws_pth'; did you mean 'ws_path'? valid options: answer_timeout, max_body_bytes, ws_path)")]
+    [InlineData("net.ws_server:listen(8081, {}, { ws_pth = \"/ws\" })", "bad argument #3 to 'listen' (unknown option 'ws_pth'; did you mean 'ws_path'? valid options: answer_timeout, compress, max_body_bytes, max_message, ping_interval, pong_timeout, protocols, ws_path)")]
     [InlineData("net.ws_server:listen(80.5, {})", "bad argument #1 to 'listen' (port must be an integer from 0 to 65535, got 80.5)")]
     [InlineData("net.ws_server:listen(70000, {})", "bad argument #1 to 'listen' (port must be an integer from 0 to 65535, got 70000)")]
     [InlineData("net.ws_server:listen(8080)", "bad argument #2 to 'listen' (table expected, got nil)")]
