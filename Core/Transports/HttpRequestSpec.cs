@@ -40,4 +40,37 @@ public sealed record HttpRequestSpec(
     /// rules apart.
     /// </summary>
     public ConnectionRules? Connection { get; init; }
+
+    /// <summary>The default and largest number of redirects followed: 10.</summary>
+    public const int DefaultMaxRedirects = 10;
+
+    /// <summary>
+    /// How many redirects are followed at most; 0 returns the first 3xx response itself (with its headers).
+    /// One more redirect than this fails the request.
+    /// </summary>
+    public int MaxRedirects { get; init; } = DefaultMaxRedirects;
+
+    /// <summary>Longest wait for a connection (DNS, TCP and TLS); infinite for none beyond <see cref="Timeout"/>.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = System.Threading.Timeout.InfiniteTimeSpan;
+
+    /// <summary>Longest wait for the next byte of the response once connected; infinite for none.</summary>
+    public TimeSpan IdleTimeout { get; init; } = System.Threading.Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// Absolute path of a file sent as the request body, streamed from disk, or null. The host has already
+    /// checked that it lies inside the download folder. Exclusive with <see cref="Body"/> and <see cref="Multipart"/>.
+    /// </summary>
+    public string? BodyFile { get; init; }
+
+    /// <summary>A multipart/form-data body, or null. Exclusive with <see cref="Body"/> and <see cref="BodyFile"/>.</summary>
+    public IReadOnlyList<HttpMultipartPart>? Multipart { get; init; }
+
+    /// <summary>
+    /// The cookie jar of the script that sends this exchange (cookies sent from it, Set-Cookie stored in
+    /// it, across redirects too), or null to neither send nor keep cookies.
+    /// </summary>
+    public System.Net.CookieContainer? Cookies { get; init; }
+
+    /// <summary>Hears progress and, if it asks, the body in pieces; null for none.</summary>
+    public IHttpExchangeListener? Listener { get; init; }
 }

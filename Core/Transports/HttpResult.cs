@@ -15,4 +15,13 @@ public sealed record HttpResult(int Status, byte[] Body, string Error, bool Ok)
 
     /// <summary>No usable response: status 0, empty body, the reason in <see cref="Error"/>.</summary>
     public static HttpResult Failure(string error) => new(0, [], error, false);
+
+    /// <summary>The response's headers (content headers included) in arrival order, every repeat kept; empty when none arrived.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+
+    /// <summary>The URL the final response came from, after any redirects; null when none arrived.</summary>
+    public Uri? FinalUrl { get; init; }
+
+    /// <summary>How many redirects were followed.</summary>
+    public int Redirects { get; init; }
 }
