@@ -70,6 +70,11 @@ internal sealed class ScriptRuntime : IDisposable
                 state.PushNumber(Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds);
                 return 1;
             },
+            ["cpu"] = state =>
+            {
+                state.PushNumber(ThreadCpuClock.Milliseconds());
+                return 1;
+            },
         });
         State.Insert(-4); // raw, traceback, sethook, getinfo
         State.PushNumber(Services.CallbackTimeLimit.TotalMilliseconds);
