@@ -4,8 +4,8 @@ namespace PluginNet.Plugins.Http.Internal;
 
 /// <summary>
 /// The connect callback of every client: the host's address check when there are rules (or a plain
-/// TCP connect), bounded by the exchange's <c>connect_timeout</c>; a new connection counts as a sign
-/// of life for the idle watch.
+/// TCP connect), bounded by the exchange's <c>connect_timeout</c>; the idle watch waits meanwhile and
+/// starts again once connected.
 /// </summary>
 internal static class ConnectTimeout
 {
@@ -15,6 +15,7 @@ internal static class ConnectTimeout
         {
             var state = ExchangeState.Of(context.InitialRequestMessage);
             var limit = state?.ConnectTimeout ?? Timeout.InfiniteTimeSpan;
+            state?.Idle.Pause();
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bounded.CancelAfter(limit);
             Stream stream;

@@ -2,8 +2,9 @@ namespace PluginNet.Plugins.Http.Internal;
 
 /// <summary>
 /// The <c>idle_timeout</c> of one exchange: a token that is cancelled when no byte has moved for the
-/// idle time. Armed when the exchange starts; every new connection, every piece of the request body
-/// sent and every read of the response puts it back to the full time.
+/// idle time. Armed when the exchange starts and paused while a connection is made (that is
+/// <c>connect_timeout</c>'s business); every piece of the request body sent and every read of the
+/// response puts it back to the full time.
 /// </summary>
 internal sealed class IdleWatch : IDisposable
 {
@@ -32,6 +33,15 @@ internal sealed class IdleWatch : IDisposable
         if (_timer is { IsCancellationRequested: false } timer)
         {
             timer.CancelAfter(Idle);
+        }
+    }
+
+    /// <summary>A connection is being made: the idle time does not run until <see cref="Reset"/>.</summary>
+    public void Pause()
+    {
+        if (_timer is { IsCancellationRequested: false } timer)
+        {
+            timer.CancelAfter(Timeout.InfiniteTimeSpan);
         }
     }
 
