@@ -21,13 +21,19 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
         private readonly Lock _gate = new();
         private readonly Queue<Action> _waiting = new();
         private readonly ConcurrentQueue<PendingStart> _starts = new();
+        private readonly ScriptCookieJar _cookies = new();
         private int _draining;
         private long _nextId;
         private int _inFlight;
 
-        protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new() { ["send"] = Send };
+        protected override Dictionary<string, Func<LuaState, int>> RawFunctions()
+        {
+            Script.PushUtil();
+            Script.RunGlue("http_bodies", 1, 0); // adds util.http_bodies, which http.lua calls
+            return new() { ["send"] = Send };
+        }
 
-        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?) -> id | nil, err
+        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?, bodies?) -> id | nil, err
         private int Send(LuaState state)
         {
             if (Current is not { } provider)
@@ -101,12 +107,19 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             var timeout = state.ToOptionalNumber(7) is { } seconds
                 ? HttpTimeout.FromSeconds(seconds)
                 : Net.DefaultHttpTimeout;
-            refusal = string.Empty;
-            return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target, Net.MaxHttpBodyBytes)
+            if (RequestBodies.Read(state, 8, Net.DownloadDirectory, out refusal) is not { } bodies)
             {
-                CheckRedirect = permissions.CheckHttp, // permissions hold on every redirect hop too
-                Connection = Net.ConnectionRules.For(permissions), // addresses and TLS, checked by the plugin
-            };
+                refusal = "refused: " + refusal;
+                return null;
+            }
+
+            return bodies.ApplyTo(
+                new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target, Net.MaxHttpBodyBytes)
+                {
+                    CheckRedirect = permissions.CheckHttp, // permissions hold on every redirect hop too
+                    Connection = Net.ConnectionRules.For(permissions), // addresses and TLS, checked by the plugin
+                },
+                () => _cookies.Jar);
         }
 
         private static List<KeyValuePair<string, string>>? ReadHeaders(LuaState state, int index, out string refusal)

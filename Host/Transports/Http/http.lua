@@ -5,7 +5,8 @@ local check, check_opt, arg_error, type, pairs = util.check, util.check_opt, uti
 
 local http = {}
 local pending = {}
-local OPTIONS = { "headers", "body", "content_type", "save_to_file", "timeout" }
+local OPTIONS = { "headers", "body", "content_type", "save_to_file", "timeout",
+  "form", "multipart", "body_file", "cookies" }
 
 -- Raises "bad argument #n to 'fname' (field 'x' ...)" at the script line that called net.http.
 local function check_field(options, field, expected, n, fname)
@@ -33,7 +34,8 @@ local function send(fname, n, url, method, options, callback)
   if timeout ~= nil and not (timeout > 0) then
     arg_error(n, fname, "field 'timeout' must be a positive number of seconds", 3)
   end
-  local id, err = raw.send(url, method, headers, body, content_type, save_to_file, timeout)
+  local bodies = util.http_bodies(options, n, fname) -- form, multipart, body_file, cookies (http_bodies.lua)
+  local id, err = raw.send(url, method, headers, body, content_type, save_to_file, timeout, bodies)
   if id == nil then
     error("net.http:" .. fname .. ": " .. err, 3)
   end

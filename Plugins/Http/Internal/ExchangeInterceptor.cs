@@ -8,12 +8,16 @@ namespace PluginNet.Plugins.Http.Internal;
 /// Method enum has no PROPFIND and friends), and hands the response to the <see cref="ResponseReader"/>
 /// as soon as its headers arrive.
 /// </summary>
-internal sealed class ExchangeInterceptor(HttpRequestSpec spec, ResponseReader reader) : Interceptor
+internal sealed class ExchangeInterceptor(HttpRequestSpec spec, ResponseReader reader, HttpContent? upload = null) : Interceptor
 {
     public override ValueTask BeforeHttpRequest(HttpRequestMessage requestMessage, CancellationToken cancellationToken)
     {
         requestMessage.Method = new HttpMethod(spec.Method);
-        RequestExecutor.ApplyHeadersAndBody(requestMessage, spec);
+        RequestExecutor.ApplyHeadersAndBody(requestMessage, spec, upload);
+        if (spec.Cookies is { } jar)
+        {
+            requestMessage.Options.Set(CookieHandler.JarKey, jar); // the script's own jar, on every hop
+        }
         if (spec.CheckRedirect is { } check)
         {
             requestMessage.Options.Set(RedirectHandler.CheckKey, check);

@@ -12,7 +12,18 @@ internal static class RequestExecutor
         using var timeout = new CancellationTokenSource(spec.Timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var reader = new ResponseReader(spec, linked.Token);
-        var request = BuildRequest(spec, reader);
+        HttpContent? upload;
+        try
+        {
+            upload = RequestContent.Open(spec); // files opened now: one that fails sends nothing
+        }
+        catch (RequestContentException ex)
+        {
+            return HttpResult.Failure("refused: " + ex.Message);
+        }
+
+        using var uploadScope = upload;
+        var request = BuildRequest(spec, reader, upload);
 
         RestResponse response;
         try
@@ -45,12 +56,12 @@ internal static class RequestExecutor
     private static HttpResult TimedOut(HttpRequestSpec spec) =>
         HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}; if it is just slow, pass a longer timeout (in seconds)");
 
-    private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader) =>
+    private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader, HttpContent? upload) =>
         new(spec.Url)
         {
             // Headers only: the body is read by ResponseReader, streamed or capped, never buffered whole.
             CompletionOption = HttpCompletionOption.ResponseHeadersRead,
-            Interceptors = [new ExchangeInterceptor(spec, reader)],
+            Interceptors = [new ExchangeInterceptor(spec, reader, upload)],
 
             // ResponseReader has the outcome already; RestSharp's own response (a second read of the
             // body into a 16 KB buffer, the body decoded to a string, every header copied) is not needed.
@@ -61,10 +72,10 @@ internal static class RequestExecutor
             },
         };
 
-    internal static void ApplyHeadersAndBody(HttpRequestMessage message, HttpRequestSpec spec)
+    internal static void ApplyHeadersAndBody(HttpRequestMessage message, HttpRequestSpec spec, HttpContent? upload = null)
     {
-        HttpContent? content = null;
-        if (!spec.Body.IsEmpty || spec.ContentType is not null)
+        HttpContent? content = upload; // a file or multipart body (RequestContent), or the in-memory one
+        if (content is null && (!spec.Body.IsEmpty || spec.ContentType is not null))
         {
             content = new ReadOnlyMemoryContent(spec.Body);
             if (spec.ContentType is not null)
