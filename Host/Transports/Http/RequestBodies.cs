@@ -1,6 +1,7 @@
 using KeraLua;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
+using PluginNet.Host.Lua.Files;
 using LuaState = KeraLua.Lua;
 
 namespace PluginNet.Host.Transports;
@@ -166,13 +167,26 @@ internal sealed record RequestBodies(byte[]? Form, IReadOnlyList<HttpMultipartPa
     private static string? ExistingFile(string folder, string requested, string option, out string refusal)
     {
         var full = DownloadFolder.Resolve(folder, requested, out refusal, option);
-        if (full is not null && !File.Exists(full))
+        if (full is null)
+        {
+            return null;
+        }
+
+        // Read, not written: a symbolic link inside the folder must not hand out a file from elsewhere.
+        var real = new ScriptFolders(folder, folder, folder).Resolve(full, out _);
+        if (real is null)
+        {
+            refusal = $"{option} '{requested}' leads outside the download folder through a symbolic link";
+            return null;
+        }
+
+        if (!File.Exists(real))
         {
             refusal = $"{option} '{requested}' does not exist in the download folder {Path.GetDirectoryName(full)}";
             return null;
         }
 
-        return full;
+        return real;
     }
 
     private static bool HasLineBreak(string text) => text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0;

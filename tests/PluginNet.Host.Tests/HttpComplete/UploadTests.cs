@@ -153,6 +153,24 @@ public class UploadTests : IAsyncLifetime
         Assert.Empty(_received);
     }
 
+    [Theory]
+    [InlineData("{ body_file = 'link.bin' }", "refused: body_file 'link.bin' leads outside the download folder through a symbolic link")]
+    [InlineData("{ multipart = { { name = 'f', file = 'link.bin' } } }", "refused: multipart part 1 ('f') file 'link.bin' leads outside the download folder through a symbolic link")]
+    public async Task Upload_SymbolicLinkLeadingOut_RefusedAndNothingSent(string options, string expected)
+    {
+        var downloads = LuaScripts.NewFolder();
+        var secret = Path.Combine(LuaScripts.NewFolder(), "secret.txt");
+        await File.WriteAllTextAsync(secret, "not for upload");
+        File.CreateSymbolicLink(Path.Combine(downloads, "link.bin"), secret);
+
+        var output = await HttpIntegrationTests.RunAsync($$"""
+            net.http:post("{{_server.Url("/raw")}}", {{options}}, function(r) print(r.ok, r.status, r.error) script.unload() end)
+            """, downloads);
+
+        Assert.Equal("false\t0\t" + expected, Assert.Single(output.Prints));
+        Assert.Empty(_received);
+    }
+
     private void Record(Received received)
     {
         lock (_received)
