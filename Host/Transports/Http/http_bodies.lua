@@ -74,6 +74,10 @@ local function check_multipart(multipart, n, fname)
 end
 
 function util.http_bodies(options, n, fname)
+  -- The usual request has none of them: four lookups, no conflict possible with `body` alone.
+  if options.form == nil and options.multipart == nil and options.body_file == nil and options.cookies == nil then
+    return nil
+  end
   local given
   for i = 1, #BODIES do
     if options[BODIES[i]] ~= nil then
