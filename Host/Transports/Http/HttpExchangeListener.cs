@@ -86,6 +86,7 @@ internal sealed class HttpExchangeListener : IHttpExchangeListener
             {
                 var piece = result.Body.AsMemory(offset, Math.Min(FallbackPieceBytes, result.Body.Length - offset));
                 await OnBodyChunkAsync(piece, cancellationToken).ConfigureAwait(false);
+                OnDownloadProgress(offset + piece.Length, result.Body.Length);
             }
         }
 

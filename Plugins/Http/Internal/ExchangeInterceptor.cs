@@ -21,6 +21,7 @@ internal sealed class ExchangeInterceptor(HttpRequestSpec spec, ResponseReader r
         }
 
         requestMessage.Options.Set(ExchangeState.Key, state);
+        state.Idle.Reset(); // from here on the exchange is the network's: the idle time runs
         if (spec.CheckRedirect is { } check)
         {
             requestMessage.Options.Set(RedirectHandler.CheckKey, check);

@@ -2,9 +2,9 @@ namespace PluginNet.Plugins.Http.Internal;
 
 /// <summary>
 /// The <c>idle_timeout</c> of one exchange: a token that is cancelled when no byte has moved for the
-/// idle time. Armed when the exchange starts and paused while a connection is made (that is
-/// <c>connect_timeout</c>'s business); every piece of the request body sent and every read of the
-/// response puts it back to the full time.
+/// idle time. Armed when the request message is handed to the client (<see cref="Reset"/>) and paused
+/// while a connection is made (that is <c>connect_timeout</c>'s business); every piece of the request
+/// body sent and every read of the response puts it back to the full time.
 /// </summary>
 internal sealed class IdleWatch : IDisposable
 {
@@ -15,7 +15,7 @@ internal sealed class IdleWatch : IDisposable
         Idle = idle;
         if (idle != Timeout.InfiniteTimeSpan)
         {
-            _timer = new CancellationTokenSource(idle);
+            _timer = new CancellationTokenSource(); // not running until the first Reset
         }
     }
 

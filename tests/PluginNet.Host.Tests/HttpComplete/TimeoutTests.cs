@@ -27,13 +27,14 @@ public class TimeoutTests
     {
         await using var server = new RawHttpServer(hang: true);
         var output = await HttpIntegrationTests.RunAsync($$"""
-            net.http:get("{{server.Url("/")}}", { idle_timeout = 0.5, timeout = 30 }, function(r)
+            net.http:get("{{server.Url("/")}}", { idle_timeout = 2, timeout = 30 }, function(r)
               print(r.status, r.ok, r.error, r.elapsed < 25)
               script.unload()
             end)
             """);
 
-        Assert.Equal($"0\tfalse\tidle_timeout: no data from 127.0.0.1:{server.Port} for 0.5 s\ttrue", Assert.Single(output.Prints));
+        Assert.Equal($"0\tfalse\tidle_timeout: no data from 127.0.0.1:{server.Port} for 2 s\ttrue", Assert.Single(output.Prints));
+        Assert.StartsWith("GET / ", (await server.NextAsync(TimeSpan.FromSeconds(5))).RequestLine, StringComparison.Ordinal); // sent, then given up on
         await server.WaitForHangUpAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -51,7 +52,7 @@ public class TimeoutTests
             });
             app.Map("/steady", async context =>
             {
-                // Four pieces 0.3 s apart: 1.2 s in all, never 1 s without a byte.
+                // Four pieces 0.3 s apart: 1.2 s in all, never near 5 s without a byte.
                 for (var i = 0; i < 4; i++)
                 {
                     await context.Response.Body.WriteAsync(TestBytes.Pattern(1024), context.RequestAborted);
@@ -63,7 +64,7 @@ public class TimeoutTests
         var output = await HttpIntegrationTests.RunAsync($$"""
             local left = 2
             local function done() left = left - 1 if left == 0 then script.unload() end end
-            net.http:get("{{server.Url("/stall")}}", { idle_timeout = 0.5, timeout = 30 }, function(r)
+            net.http:get("{{server.Url("/stall")}}", { idle_timeout = 2, timeout = 30 }, function(r)
               print("stall", r.status, r.ok, r.error) done()
             end)
             net.http:get("{{server.Url("/steady")}}", { idle_timeout = 5, timeout = 30 }, function(r)
@@ -71,7 +72,7 @@ public class TimeoutTests
             end)
             """);
 
-        Assert.Contains($"stall\t0\tfalse\tidle_timeout: no data from 127.0.0.1:{new Uri(server.BaseUrl).Port} for 0.5 s", output.Prints);
+        Assert.Contains($"stall\t0\tfalse\tidle_timeout: no data from 127.0.0.1:{new Uri(server.BaseUrl).Port} for 2 s", output.Prints);
         Assert.Contains("steady\t200\ttrue\t4096", output.Prints);
     }
 
