@@ -39,6 +39,12 @@ internal static class CassetteFormat
     /// <summary>Written instead of the value of headers that carry credentials.</summary>
     public const string Redacted = "<redacted>";
 
+    /// <summary>
+    /// Response headers left out of a cassette because they change on every run (<c>Date</c>): recording
+    /// the same exchanges again gives the same file.
+    /// </summary>
+    public static bool IsVolatileHeader(string name) => name.Equals("Date", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Headers whose values are never written to a cassette (it may end up in a repository).</summary>
     public static bool IsSecretHeader(string name) =>
         name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)

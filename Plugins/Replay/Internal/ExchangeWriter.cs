@@ -157,11 +157,11 @@ internal static class ExchangeWriter
             json.WriteBoolean(CassetteFormat.Streamed, true);
         }
 
-        if (result.Headers.Count > 0)
+        if (result.Headers.Any(h => !CassetteFormat.IsVolatileHeader(h.Key)))
         {
             // [name, value] pairs in arrival order: repeated headers (Set-Cookie) stay separate.
             json.WriteStartArray(CassetteFormat.Headers);
-            foreach (var (name, value) in result.Headers)
+            foreach (var (name, value) in result.Headers.Where(h => !CassetteFormat.IsVolatileHeader(h.Key)))
             {
                 json.WriteStartArray();
                 json.WriteStringValue(name);
