@@ -48,7 +48,10 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             Options.WsServer,
             Options.Udp,
             new LastRequests(),
-            new ConnectionRuleSets(() => _config?.Tls ?? TlsRules.SystemDefault, Options.Resolver));
+            new ConnectionRuleSets(() => _config?.Tls ?? TlsRules.SystemDefault, Options.Resolver))
+        {
+            HttpGovernor = new HttpGovernor(Options.HttpRateLimits),
+        };
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
     }
@@ -235,6 +238,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         }
 
         Transports.Rebuild(Plugins.Plugins);
+        _netServices.HttpGovernor.Dispose();
         Dispatcher.Dispose();
     }
 

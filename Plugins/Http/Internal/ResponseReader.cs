@@ -18,6 +18,7 @@ internal sealed class ResponseReader(HttpRequestSpec spec, CancellationToken can
     public async ValueTask ReadAsync(HttpResponseMessage response)
     {
         var status = (int)response.StatusCode;
+        var headers = ResponseHeaders.Of(response); // read now: the body read may dispose the response
         try
         {
             if (spec.SaveToFile is { } target && response.IsSuccessStatusCode)
@@ -53,6 +54,13 @@ internal sealed class ResponseReader(HttpRequestSpec spec, CancellationToken can
         catch (Exception ex) when (ex is IOException or HttpRequestException or UnauthorizedAccessException)
         {
             Result = HttpResult.Failure(FailureText.Describe(ex, spec.Url));
+        }
+        finally
+        {
+            if (Result is { Status: > 0 } arrived)
+            {
+                Result = arrived with { Headers = headers };
+            }
         }
     }
 
