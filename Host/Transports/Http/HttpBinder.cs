@@ -27,7 +27,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
 
         protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new() { ["send"] = Send };
 
-        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?) -> id | nil, err
+        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?, retry?) -> id | nil, err
         private int Send(LuaState state)
         {
             if (Current is not { } provider)
@@ -47,7 +47,9 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             }
             else
             {
-                Start(id, provider.PluginName, provider.Transport, spec);
+                // Every request goes through the host's governor (and its retries), whichever plugin carries it.
+                var exchange = new GovernedExchange(Net.HttpGovernor, provider.Transport, RetryOptions.Read(state, 8), Warn);
+                Start(id, provider.PluginName, exchange, spec);
             }
 
             state.PushInteger(id);
@@ -145,6 +147,8 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             return headers;
         }
 
+        private void Warn(string message) => Script.Services.Output.Log(Output.LogLevel.Warn, Script.Scope.Name, message);
+
         private static bool HasLineBreak(string text) => text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0;
 
         private void Start(long id, string pluginName, IHttpTransport transport, HttpRequestSpec spec)
@@ -156,9 +160,14 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             var entry = Track(
                 ResourceKind.PendingRequest,
                 pluginName,
-                () => $"{spec.Method} {spec.Url}",
+                () => $"{spec.Method} {spec.Url}{(transport as GovernedExchange)?.Describe()}",
                 async reason =>
                 {
+                    if (reason == ReleaseReason.ScriptUnloaded && transport is GovernedExchange { } governed && !governed.StopAfterThisAttempt())
+                    {
+                        return; // it was only waiting (a hold, a back-off): that wait is over, nothing more is sent
+                    }
+
                     if (reason == ReleaseReason.ScriptUnloaded)
                     {
                         // Not cancelled: a script's last request still goes out; its response is dropped.
@@ -284,7 +293,9 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             state.PushBuffer(result.Body);
             state.PushText(result.Error);
             state.PushBoolean(result.Ok);
-            EndDelivery(5, top);
+            state.PushNumber(result.Waited.TotalSeconds);
+            state.PushInteger(result.Attempts);
+            EndDelivery(7, top);
         }
     }
 }

@@ -5,7 +5,7 @@ local check, check_opt, arg_error, type, pairs = util.check, util.check_opt, uti
 
 local http = {}
 local pending = {}
-local OPTIONS = { "headers", "body", "content_type", "save_to_file", "timeout" }
+local OPTIONS = { "headers", "body", "content_type", "save_to_file", "timeout", "retry" }
 
 -- Raises "bad argument #n to 'fname' (field 'x' ...)" at the script line that called net.http.
 local function check_field(options, field, expected, n, fname)
@@ -33,7 +33,8 @@ local function send(fname, n, url, method, options, callback)
   if timeout ~= nil and not (timeout > 0) then
     arg_error(n, fname, "field 'timeout' must be a positive number of seconds", 3)
   end
-  local id, err = raw.send(url, method, headers, body, content_type, save_to_file, timeout)
+  local retry = util.check_retry(options.retry, n, fname, 3)
+  local id, err = raw.send(url, method, headers, body, content_type, save_to_file, timeout, retry)
   if id == nil then
     error("net.http:" .. fname .. ": " .. err, 3)
   end
@@ -98,11 +99,12 @@ function http:request(url, method, options, callback, ...)
   send("request", 3, url, method:upper(), options, callback)
 end
 
-local function deliver(id, status, body, err, ok)
+local function deliver(id, status, body, err, ok, waited, attempts)
   local callback = pending[id]
   if callback == nil then return end
   pending[id] = nil
-  util.call("net.http callback", callback, { status = status, body = body, error = err, ok = ok })
+  util.call("net.http callback", callback, { status = status, body = body, error = err, ok = ok,
+    waited = waited, attempts = attempts })
 end
 
 return http, deliver

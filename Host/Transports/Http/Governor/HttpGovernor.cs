@@ -12,8 +12,9 @@ namespace PluginNet.Host.Transports;
 /// a plugin reload.
 /// </summary>
 /// <remarks>
-/// Requests to one host (or to one server-named bucket of it) are admitted one after another in the order
-/// they asked, so held requests keep their order and none is dropped. Thread-safe.
+/// Requests to one host are admitted one after another in the order they asked, so held requests keep their
+/// order and none is dropped; a hold on one server-named bucket therefore also holds the host's requests
+/// queued behind it (order first). Thread-safe.
 /// </remarks>
 internal sealed class HttpGovernor : IDisposable
 {
@@ -56,7 +57,7 @@ internal sealed class HttpGovernor : IDisposable
     {
         var authority = Authority(url);
         var bucket = _bucketOfRoute.GetValueOrDefault(Route(authority, method, url));
-        var lane = LaneFor(authority + "|" + bucket);
+        var lane = LaneFor(authority);
         var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Task previous;
         lock (lane.Gate)
