@@ -9,7 +9,8 @@ local DEFAULT_ON = { 429, 502, 503, 504, "timeout", "connect" }
 -- `level` is the caller's distance from the script's line, as for util.arg_error.
 function util.check_retry(retry, n, fname, level)
   if retry == nil then return nil end
-  local function fail(message) util.arg_error(n, fname, message, level + 2) end
+  -- `deeper`: how many helper calls lie between check_retry and fail.
+  local function fail(message, deeper) util.arg_error(n, fname, message, level + 2 + (deeper or 0)) end
   if type(retry) ~= "table" then fail("field 'retry' must be a table, got " .. type(retry)) end
   for key in pairs(retry) do
     if not KEYS[key] then
@@ -28,7 +29,7 @@ function util.check_retry(retry, n, fname, level)
     if value == nil then return default end
     if type(value) ~= "number" or not (value > 0 and value <= max) then
       fail(format("field 'retry.%s' must be a number of seconds above 0 and at most %d, got %s", field, max,
-        type(value) == "number" and tostring(value) or type(value)))
+        type(value) == "number" and tostring(value) or type(value)), 1)
     end
     return value
   end

@@ -67,10 +67,12 @@ internal sealed class HttpGovernor : IDisposable
         }
 
         var started = _time.GetTimestamp();
+        var waited = false;
         try
         {
             if (!previous.IsCompleted)
             {
+                waited = true;
                 holding($"queued behind earlier requests to {authority}");
                 await previous.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -78,13 +80,20 @@ internal sealed class HttpGovernor : IDisposable
             // A loop: another response may extend the hold while this one waits.
             while (HeldUntil(authority, bucket) - _time.GetUtcNow() is { Ticks: > 0 } left)
             {
+                waited = true;
                 holding($"held {left.TotalSeconds:0.0} s more: {authority} asked for a pause");
                 await Task.Delay(left, _time, cancellationToken).ConfigureAwait(false);
             }
 
-            holding($"paced by the rate limit for {url.Host}");
-            using var lease = await _rates.AcquireAsync(url, 1, cancellationToken).ConfigureAwait(false);
-            return _time.GetElapsedTime(started);
+            var acquiring = _rates.AcquireAsync(url, 1, cancellationToken);
+            if (!acquiring.IsCompleted)
+            {
+                waited = true;
+                holding($"paced by the rate limit for {url.Host}");
+            }
+
+            using var lease = await acquiring.ConfigureAwait(false);
+            return waited ? _time.GetElapsedTime(started) : TimeSpan.Zero;
         }
         finally
         {
