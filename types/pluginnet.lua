@@ -17,6 +17,8 @@
 ---@field status integer The HTTP status; 0 when no response arrived (refused, DNS, timeout, refused by a permission).
 ---@field body string The response body, byte-exact; also set for a non-2xx status. "" with `save_to_file`.
 ---@field error string "" when `ok`; otherwise why not, e.g. "HTTP 404 Not Found" or "timed out after 3 s ...".
+---@field waited number Seconds the host held the request back: the host's rate limits, a server's Retry-After or X-RateLimit reset, retry back-off. 0 when it went at once.
+---@field attempts integer How many times the request was sent; more than 1 only with `retry`.
 
 ---Optional settings of a request: the options form of `get` and `post`, and `request`. Any other key
 ---raises an error naming the nearest valid one (`timout` → `timeout`).
@@ -26,6 +28,15 @@
 ---@field content_type? string Becomes the `Content-Type` header, sent as given; "" sends none (a `Content-Type` in `headers` wins over it).
 ---@field save_to_file? string Stream the response body to this file instead of `resp.body` (large downloads). Relative paths resolve under the host's download folder; a path outside it is refused.
 ---@field timeout? number Seconds before the request gives up (more than 0). Default 10. `math.huge` (or anything over 49 days) means no timeout.
+---@field retry? pluginnet.HttpRetry Send the request again after the failures listed in `retry.on` (opt-in; idempotent methods only unless `unsafe`).
+
+---The `retry` option of a request: bounded attempts, exponential back-off with jitter, the server's Retry-After honoured.
+---@class pluginnet.HttpRetry
+---@field attempts? integer Attempts in all, the first included, 1 to 10. Default 3.
+---@field on? (integer|"timeout"|"connect")[] What is retried: HTTP statuses, "timeout", "connect" (no connection). Default { 429, 502, 503, 504, "timeout", "connect" }.
+---@field backoff? number Seconds before the second attempt (above 0, at most 60); doubles each time, with jitter. Default 0.5.
+---@field max_delay? number The longest wait between attempts in seconds (above 0, at most 300), a server's Retry-After included. Default 30.
+---@field unsafe? boolean Retry methods that are not idempotent (POST, PATCH) too; they may then act twice. Default false.
 
 ---Called once with the outcome of a request, on the menu thread.
 ---@alias pluginnet.HttpCallback fun(resp: pluginnet.HttpResponse)
