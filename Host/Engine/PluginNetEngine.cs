@@ -106,6 +106,12 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         [.. _scripts.Where(s => s.Scope.IsActive).Select(s => (s.ScriptPath, s.Scope.Ledger.Snapshot()))];
 
     /// <summary>
+    /// The HTTP governor's holds in force now (a server asked for a pause): host, or host and bucket, and the
+    /// time left. For <c>status</c>.
+    /// </summary>
+    public IReadOnlyList<(string Target, TimeSpan Left)> HttpHolds() => _netServices.HttpGovernor.Holds();
+
+    /// <summary>
     /// Unloads a script and loads the file again in a fresh Lua state. The new version is compiled
     /// first: when it cannot be read or does not compile, that is logged, false is returned and the
     /// running version stays loaded, untouched. Menu thread.

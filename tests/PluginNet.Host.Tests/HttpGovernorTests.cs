@@ -26,6 +26,26 @@ public class HttpGovernorTests
         Assert.Equal(Enumerable.Range(1, 100), server.Accepted.Select(a => a.Index));
     }
 
+    // Timing: the 100 arrivals are spread at the configured rate. On a loaded machine the rate can only
+    // come out lower, so this runs with the load tests.
+    [Fact]
+    [Trait(TestCategory.Name, TestCategory.Load)]
+    public async Task Burst100_RateLimitsMatchTheServer_ArrivalsAtTheServersRateWithinTenPercent()
+    {
+        // "reset": a 429 says when the window ends to the millisecond (Retry-After's whole seconds would hold a
+        // request that crossed the window edge for up to a second).
+        await using var server = await RateLimitedServer.StartAsync(10, Window, "reset");
+        var limits = new Transports.HttpRateLimits(
+            new Dictionary<string, Transports.HostRateLimit> { ["127.0.0.1"] = new(20, 1) }, TimeSpan.FromSeconds(60));
+
+        var output = await RunAsync(BurstScript(server, retry: "{ attempts = 10, on = { 429 } }"), o => o with { HttpRateLimits = limits });
+
+        Assert.StartsWith("statuses: \torder: ", Assert.Single(output.Prints));
+        var accepted = server.Accepted.OrderBy(a => a.At).ToList();
+        var rate = (accepted.Count - 1) / (accepted[^1].At - accepted[0].At).TotalSeconds;
+        Assert.True(rate is >= 18 and <= 22, $"{rate:0.0} requests/s ({server.Refused} refused): {string.Join(", ", accepted.Select(a => (a.At - accepted[0].At).TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)))}");
+    }
+
     [Theory]
     [InlineData("seconds")]
     [InlineData("date")]
@@ -70,6 +90,9 @@ public class HttpGovernorTests
             await Task.Delay(100);
         }
 
+        IReadOnlyList<(string Target, TimeSpan Left)> holds = [];
+        await runner.InvokeAsync(e => holds = e.HttpHolds());
+        Assert.Equal(new Uri(server.Url("/")).Authority, Assert.Single(holds).Target);
         Assert.NotNull(held);
         Assert.Contains("asked for a pause", held, StringComparison.Ordinal);
         IReadOnlyList<(string Script, IReadOnlyList<Core.Resources.LedgerEntry> Resources)>? after = null;

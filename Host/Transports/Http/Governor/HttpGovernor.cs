@@ -19,7 +19,7 @@ namespace PluginNet.Host.Transports;
 internal sealed class HttpGovernor : IDisposable
 {
     private const int MaxRememberedLanes = 4096;
-    private readonly PartitionedRateLimiter<Uri> _rates;
+    private readonly ConcurrentDictionary<string, RateLimiter?> _rates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _bucketOfRoute = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _holds = new(StringComparer.Ordinal);
@@ -29,18 +29,6 @@ internal sealed class HttpGovernor : IDisposable
     {
         Limits = limits;
         _time = time ?? TimeProvider.System;
-        _rates = PartitionedRateLimiter.Create<Uri, string>(uri =>
-            limits.For(uri.Host) is { } rate
-                ? RateLimitPartition.GetTokenBucketLimiter(Authority(uri), _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = rate.Burst,
-                    TokensPerPeriod = 1,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1 / rate.PerSecond),
-                    QueueLimit = int.MaxValue,
-                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                    AutoReplenishment = true,
-                })
-                : RateLimitPartition.GetNoLimiter(Authority(uri)));
     }
 
     public HttpRateLimits Limits { get; }
@@ -85,14 +73,18 @@ internal sealed class HttpGovernor : IDisposable
                 await Task.Delay(left, _time, cancellationToken).ConfigureAwait(false);
             }
 
-            var acquiring = _rates.AcquireAsync(url, 1, cancellationToken);
-            if (!acquiring.IsCompleted)
+            if (RateFor(url) is { } rate)
             {
-                waited = true;
-                holding($"paced by the rate limit for {url.Host}");
+                var acquiring = rate.AcquireAsync(1, cancellationToken);
+                if (!acquiring.IsCompleted)
+                {
+                    waited = true;
+                    holding($"paced by the rate limit for {url.Host}");
+                }
+
+                using var lease = await acquiring.ConfigureAwait(false);
             }
 
-            using var lease = await acquiring.ConfigureAwait(false);
             return waited ? _time.GetElapsedTime(started) : TimeSpan.Zero;
         }
         finally
@@ -162,7 +154,26 @@ internal sealed class HttpGovernor : IDisposable
         return [.. _holds.Where(h => h.Value > now).Select(h => (h.Key.Replace('|', ' '), h.Value - now)).OrderBy(h => h.Item1, StringComparer.Ordinal)];
     }
 
-    public void Dispose() => _rates.Dispose();
+    public void Dispose()
+    {
+        foreach (var limiter in _rates.Values)
+        {
+            limiter?.Dispose();
+        }
+    }
+
+    // One token bucket per host (name and port) with a configured rate, refilled by its own timer one token per
+    // 1/per_second. (PartitionedRateLimiter refills its partitions on a 100 ms tick, which caps them at 10/s.)
+    private RateLimiter? RateFor(Uri url) =>
+        _rates.GetOrAdd(Authority(url), static (_, rate) => rate is null ? null : new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = rate.Burst,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1 / rate.PerSecond),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        }), Limits.For(url.Host));
 
     private DateTimeOffset HeldUntil(string authority, string? bucket)
     {
