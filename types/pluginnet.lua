@@ -66,7 +66,19 @@ function HttpRequest:is_done() end
 ---@field on_chunk? fun(chunk: string) The body in pieces, in order, before the callback (then `resp.body` is ""). Not with `on_event` or `save_to_file`.
 ---@field on_event? fun(ev: pluginnet.HttpEvent) The body parsed as server-sent events (text/event-stream), in order, before the callback. Not with `on_chunk` or `save_to_file`.
 ---@field last_event_id? string Sent as the `Last-Event-ID` header: resume an event stream after that event.
+---@field form? table<string, string|number> An application/x-www-form-urlencoded body (keys sorted). Exclusive with `body`, `multipart`, `body_file`.
+---@field multipart? pluginnet.HttpMultipartPart[] A multipart/form-data body, parts in order; files streamed from the download folder. Exclusive with `body`, `form`, `body_file`, `content_type`.
+---@field body_file? string A file under the download folder sent as the body, streamed from disk; outside it or missing: `ok = false`, nothing sent.
+---@field cookies? boolean Keep and send cookies in this script's own jar (never shared, dropped at unload). Default false.
 ---@field retry? pluginnet.HttpRetry Send the request again after the failures listed in `retry.on` (opt-in; idempotent methods only unless `unsafe`).
+
+---One part of a `multipart` body: a text field (`value`) or a file (`file`), never both.
+---@class pluginnet.HttpMultipartPart
+---@field name string The field name (no line break or `"`).
+---@field value? string The text of a field part.
+---@field file? string A path under the download folder, streamed from disk.
+---@field filename? string The filename the server is told (file parts); default the file's own name.
+---@field content_type? string The part's Content-Type; default text/plain (fields) or application/octet-stream (files).
 
 ---The `retry` option of a request: bounded attempts, exponential back-off with jitter, the server's Retry-After honoured.
 ---@class pluginnet.HttpRetry

@@ -27,7 +27,8 @@ public sealed class RestSharpHttpTransport : IHttpTransport, IDisposable
             // Redirects are followed by RedirectHandler, which asks the host about every hop; under it
             // `connecting` puts the handler that checks addresses and certificates (ConnectingHandler).
             FollowRedirects = false,
-            ConfigureMessageHandler = inner => new RedirectHandler(connecting(inner)),
+            // CookieHandler, between them, sends and keeps the script's cookies on every hop.
+            ConfigureMessageHandler = inner => new RedirectHandler(new CookieHandler(connecting(inner))),
             UserAgent = "PluginNet",
         }));
     }

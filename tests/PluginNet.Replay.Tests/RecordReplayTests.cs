@@ -70,7 +70,7 @@ public class RecordReplayTests
         using var json = JsonDocument.Parse(text);
         var request = json.RootElement.GetProperty("request");
         var response = json.RootElement.GetProperty("response");
-        Assert.Equal(1, json.RootElement.GetProperty("version").GetInt32());
+        Assert.Equal(2, json.RootElement.GetProperty("version").GetInt32());
         Assert.Equal(("GET", server.Url("/text")), (request.GetProperty("method").GetString(), request.GetProperty("url").GetString()));
         Assert.False(request.TryGetProperty("body", out _)); // empty body: no body fields
         Assert.Equal("abc", request.GetProperty("headers").GetProperty("X-Trace-Id").GetString());

@@ -18,7 +18,7 @@ public class ExampleTests
     /// <summary>The example scripts the tests below run; every .lua file in examples/ must be one of them.</summary>
     private static readonly string[] Covered =
     [
-        "companion_app.lua", "companion_link.lua", "dashboard.lua", "discord_webhook.lua", "download.lua",
+        "companion_app.lua", "companion_link.lua", "dashboard.lua", "discord_screenshot.lua", "discord_webhook.lua", "download.lua",
         "http_seed.lua", "telemetry_receiver.lua", "telemetry_sender.lua", "version_check.lua", "ws_echo.lua",
     ];
 
@@ -42,6 +42,31 @@ public class ExampleTests
                 "webhook: delivered (HTTP 204) after 2 attempt(s)",
             ],
             run.Stdout);
+    }
+
+    [Fact]
+    public async Task DiscordScreenshot_MultipartWithTheFile_PostedAndTheAttachmentReported()
+    {
+        var downloads = LuaScripts.NewFolder();
+        Cassettes.PrepareDownloads("discord_screenshot.lua", downloads);
+
+        var run = await RunReplayedAsync("discord_screenshot.lua", downloads);
+
+        var size = new FileInfo(Path.Combine(RepoPaths.Root, "examples", "screenshots", "match.png")).Length;
+        Assert.Equal([$"screenshot: posted as message 1100000000000000001: match.png ({size} bytes, image/png)"], run.Stdout);
+    }
+
+    [Fact]
+    public async Task DiscordScreenshot_AnotherImage_NotInTheCassette_FailsWithoutSending()
+    {
+        var downloads = LuaScripts.NewFolder();
+        Directory.CreateDirectory(Path.Combine(downloads, "screenshots"));
+        await File.WriteAllBytesAsync(Path.Combine(downloads, "screenshots", "match.png"), [0x89, (byte)'P', (byte)'N', (byte)'G']);
+
+        var run = await RunReplayedAsync("discord_screenshot.lua", downloads);
+
+        Assert.Empty(run.Stdout);
+        Assert.Contains("screenshot: not posted: no recorded exchange for POST https://discord.com/api/webhooks/", run.Transcript, StringComparison.Ordinal);
     }
 
     [Theory]

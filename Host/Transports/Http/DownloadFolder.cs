@@ -6,8 +6,9 @@ internal static class DownloadFolder
     /// <summary>
     /// Resolves <paramref name="requested"/> (relative: under the folder; absolute: must already be
     /// inside it). Returns null and a reason when the path escapes the folder or names no file.
+    /// <paramref name="option"/> names what the path came from in the reason.
     /// </summary>
-    public static string? Resolve(string folder, string requested, out string error)
+    public static string? Resolve(string folder, string requested, out string error, string option = "save_to_file")
     {
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
         string full;
@@ -17,19 +18,19 @@ internal static class DownloadFolder
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            error = $"save_to_file '{requested}' is not a valid path: {ex.Message}";
+            error = $"{option} '{requested}' is not a valid path: {ex.Message}";
             return null;
         }
 
         if (!full.StartsWith(root, StringComparison.Ordinal))
         {
-            error = $"save_to_file '{requested}' is outside the download folder {root}; give a path inside it (relative paths are resolved there)";
+            error = $"{option} '{requested}' is outside the download folder {root}; give a path inside it (relative paths are resolved there)";
             return null;
         }
 
         if (full.Length == root.Length || Path.EndsInDirectorySeparator(requested))
         {
-            error = $"save_to_file '{requested}' names a folder, not a file";
+            error = $"{option} '{requested}' names a folder, not a file";
             return null;
         }
 

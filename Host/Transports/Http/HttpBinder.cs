@@ -18,16 +18,23 @@ internal sealed partial class HttpBinder(NetServices net) : IScriptModule
 
     private sealed partial class Binding(ScriptRuntime script, NetServices net) : TransportBinding<IHttpTransport>(script, net, TransportKind.Http)
     {
-        protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new()
+        private readonly ScriptCookieJar _cookies = new();
+
+        protected override Dictionary<string, Func<LuaState, int>> RawFunctions()
         {
-            ["send"] = Send,
-            ["cancel"] = Cancel,
-            ["set_handle_meta"] = SetHandleMeta,
-        };
+            Script.PushUtil();
+            Script.RunGlue("http_bodies", 1, 0); // adds util.http_bodies, which http.lua calls
+            return new()
+            {
+                ["send"] = Send,
+                ["cancel"] = Cancel,
+                ["set_handle_meta"] = SetHandleMeta,
+            };
+        }
 
         protected override long[] GlueArguments() => [Net.MaxHttpBodyBytes];
 
-        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?, more, retry?) -> id, handle | nil, err
+        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?, more, bodies?, retry?) -> id, handle | nil, err
         private int Send(LuaState state)
         {
             if (Current is not { } provider)
@@ -55,7 +62,7 @@ internal sealed partial class HttpBinder(NetServices net) : IScriptModule
             {
                 var listener = more.Listens ? new HttpExchangeListener(this, id, more.Progress, more.UploadProgress, more.Stream) : null;
                 // Every request goes through the host's governor (and its retries), whichever plugin carries it.
-                var governed = new GovernedExchange(Net.HttpGovernor, provider.Transport, RetryOptions.Read(state, 9), Warn);
+                var governed = new GovernedExchange(Net.HttpGovernor, provider.Transport, RetryOptions.Read(state, 10), Warn);
                 Start(new HttpExchange(id, governed, more.ApplyTo(spec, Net.MaxHttpBodyBytes, listener), listener), provider.PluginName);
             }
 
@@ -113,12 +120,19 @@ internal sealed partial class HttpBinder(NetServices net) : IScriptModule
             var timeout = state.ToOptionalNumber(7) is { } seconds
                 ? HttpTimeout.FromSeconds(seconds)
                 : Net.DefaultHttpTimeout;
-            refusal = string.Empty;
-            return new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target, Net.MaxHttpBodyBytes)
+            if (RequestBodies.Read(state, 9, Net.DownloadDirectory, out refusal) is not { } bodies)
             {
-                CheckRedirect = permissions.CheckHttp, // permissions hold on every redirect hop too
-                Connection = Net.ConnectionRules.For(permissions), // addresses and TLS, checked by the plugin
-            };
+                refusal = "refused: " + refusal;
+                return null;
+            }
+
+            return bodies.ApplyTo(
+                new HttpRequestSpec(method, uri, headers, state.ToBytes(4) ?? [], contentType, timeout, target, Net.MaxHttpBodyBytes)
+                {
+                    CheckRedirect = permissions.CheckHttp, // permissions hold on every redirect hop too
+                    Connection = Net.ConnectionRules.For(permissions), // addresses and TLS, checked by the plugin
+                },
+                () => _cookies.Jar);
         }
 
         private static List<KeyValuePair<string, string>>? ReadHeaders(LuaState state, int index, out string refusal)

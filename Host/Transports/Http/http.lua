@@ -9,7 +9,8 @@ local http = {}
 local pending = {} -- id -> { callback, record, and the stream callbacks it asked for }
 local OPTIONS = { "headers", "body", "content_type", "save_to_file", "timeout",
   "follow_redirects", "max_body", "connect_timeout", "idle_timeout", "last_event_id",
-  "on_progress", "on_upload_progress", "on_chunk", "on_event", "retry" }
+  "on_progress", "on_upload_progress", "on_chunk", "on_event",
+  "form", "multipart", "body_file", "cookies", "retry" }
 
 local meta, track = util.operation_handle("HttpRequest", "req")
 raw.set_handle_meta(meta)
@@ -91,8 +92,9 @@ local function send(fname, n, url, method, options, callback)
   end
   local request = { callback = callback }
   local more = stream_options(options, request, n, fname)
+  local bodies = util.http_bodies(options, n, fname) -- form, multipart, body_file, cookies (http_bodies.lua)
   local retry = util.check_retry(options.retry, n, fname, 3)
-  local id, handle = raw.send(url, method, headers, body, content_type, save_to_file, timeout, more, retry)
+  local id, handle = raw.send(url, method, headers, body, content_type, save_to_file, timeout, more, bodies, retry)
   if id == nil then
     error("net.http:" .. fname .. ": " .. handle, 3)
   end

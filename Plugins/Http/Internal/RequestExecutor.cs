@@ -13,7 +13,18 @@ internal static class RequestExecutor
         using var idle = new IdleWatch(spec.IdleTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, idle.Token);
         var reader = new ResponseReader(spec, idle, linked.Token);
-        var request = BuildRequest(spec, reader, new ExchangeState(spec, idle));
+        HttpContent? upload;
+        try
+        {
+            upload = RequestContent.Open(spec); // files opened now: one that fails sends nothing
+        }
+        catch (RequestContentException ex)
+        {
+            return HttpResult.Failure("refused: " + ex.Message);
+        }
+
+        using var uploadScope = upload;
+        var request = BuildRequest(spec, reader, new ExchangeState(spec, idle), upload);
 
         RestResponse response;
         try
@@ -54,12 +65,12 @@ internal static class RequestExecutor
     private static HttpResult IdleTimedOut(HttpRequestSpec spec) =>
         HttpResult.Failure($"idle_timeout: no data from {spec.Url.Host}:{spec.Url.Port} for {spec.IdleTimeout.TotalSeconds:0.###} s");
 
-    private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader, ExchangeState state) =>
+    private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader, ExchangeState state, HttpContent? upload) =>
         new(spec.Url)
         {
             // Headers only: the body is read by ResponseReader, streamed or capped, never buffered whole.
             CompletionOption = HttpCompletionOption.ResponseHeadersRead,
-            Interceptors = [new ExchangeInterceptor(spec, reader, state)],
+            Interceptors = [new ExchangeInterceptor(spec, reader, state, upload)],
 
             // ResponseReader has the outcome already; RestSharp's own response (a second read of the
             // body into a 16 KB buffer, the body decoded to a string, every header copied) is not needed.
@@ -70,10 +81,10 @@ internal static class RequestExecutor
             },
         };
 
-    internal static void ApplyHeadersAndBody(HttpRequestMessage message, HttpRequestSpec spec)
+    internal static void ApplyHeadersAndBody(HttpRequestMessage message, HttpRequestSpec spec, HttpContent? upload = null)
     {
-        HttpContent? content = null;
-        if (!spec.Body.IsEmpty || spec.ContentType is not null)
+        HttpContent? content = upload; // a file or multipart body (RequestContent), or the in-memory one
+        if (content is null && (!spec.Body.IsEmpty || spec.ContentType is not null))
         {
             content = new ReadOnlyMemoryContent(spec.Body);
             if (spec.ContentType is not null)

@@ -28,7 +28,18 @@ internal sealed class CassettePlayer : ICassetteMode
         }
 
         // The ticket is taken here, on the menu thread in the order the script asked, not after an await.
-        var key = ExchangeKey.For(request.Method, request.Url, request.Body.Span);
+        string key;
+        try
+        {
+            key = UploadIdentity.Of(request) is { } upload
+                ? ExchangeKey.Compose(request.Method, request.Url, upload.Hash())
+                : ExchangeKey.For(request.Method, request.Url, request.Body.Span);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Task.FromResult(HttpResult.Failure($"cannot replay {request.Method} {request.Url.AbsoluteUri}: its upload cannot be read: {ex.Message}"));
+        }
+
         int ticket;
         lock (_gate)
         {
@@ -65,19 +76,58 @@ internal sealed class CassettePlayer : ICassetteMode
 
     private static async Task<HttpResult> ServeAsync(RecordedExchange exchange, HttpRequestSpec request, CancellationToken cancellationToken)
     {
+        var listener = request.Listener;
+        ReportUpload(request, listener);
+
         // As the real transport does: a 2xx body goes to save_to_file, anything else to resp.body.
         if (request.SaveToFile is { } target && exchange.Ok && exchange.Status is >= 200 and <= 299)
         {
             await FileTarget.WriteAsync(target, overwrite: true, exchange.Body.CopyToAsync, cancellationToken).ConfigureAwait(false);
-            return new HttpResult(exchange.Status, [], exchange.Error, exchange.Ok);
+            listener?.OnDownloadProgress(exchange.Body.Length, exchange.Body.Length);
+            return Answer(exchange, []);
+        }
+
+        if (listener is { StreamsBody: true })
+        {
+            await StreamedBody.DeliverAsync(exchange.Body, listener, cancellationToken).ConfigureAwait(false);
+            return Answer(exchange, []);
         }
 
         if (exchange.Body.Length > request.MaxBodyBytes)
         {
-            return new HttpResult(exchange.Status, [], $"response body is larger than {request.MaxBodyBytes / (1024 * 1024)} MB; use save_to_file to stream it to disk", false);
+            return Answer(exchange, []) with { Error = $"response body is larger than {request.MaxBodyBytes / (1024 * 1024)} MB; use save_to_file to stream it to disk", Ok = false };
         }
 
         var body = await exchange.Body.ReadAllAsync(cancellationToken).ConfigureAwait(false);
-        return new HttpResult(exchange.Status, body, exchange.Error, exchange.Ok);
+        listener?.OnDownloadProgress(body.Length, body.Length);
+        return Answer(exchange, body);
+    }
+
+    private static HttpResult Answer(RecordedExchange exchange, byte[] body) =>
+        new(exchange.Status, body, exchange.Error, exchange.Ok)
+        {
+            Headers = exchange.Headers,
+            FinalUrl = exchange.FinalUrl ?? (exchange.Status == 0 ? null : RequestUrl(exchange)),
+            Redirects = exchange.Redirects,
+        };
+
+    // A version 1 recording has no final URL: without redirects it is the request's own.
+    private static Uri? RequestUrl(RecordedExchange exchange) =>
+        Uri.TryCreate(exchange.Key.Split(' ')[1], UriKind.Absolute, out var url) ? url : null;
+
+    // The request is not sent: its body counts as sent at once (in-memory and body_file bodies; a
+    // multipart body's framing is the real transport's, so its length is not known here).
+    private static void ReportUpload(HttpRequestSpec request, IHttpExchangeListener? listener)
+    {
+        if (listener is null)
+        {
+            return;
+        }
+
+        var length = request.BodyFile is { } file ? new FileInfo(file).Length : request.Multipart is null ? request.Body.Length : 0;
+        if (length > 0)
+        {
+            listener.OnUploadProgress(length, length);
+        }
     }
 }

@@ -34,11 +34,24 @@ internal sealed class CassetteRecorder : ICassetteMode
 
     private async Task<HttpResult> RecordAsync(IHttpTransport inner, HttpRequestSpec request, long ordinal, Task<long> firstNumber, CancellationToken cancellationToken)
     {
-        var result = await inner.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        UploadIdentity? upload;
+        try
+        {
+            upload = UploadIdentity.Of(request);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            upload = null; // the real transport fails on the same file and says why; that failure is recorded
+        }
+
+        // A body the script hears in pieces never reaches the result: keep a copy of the pieces as they pass.
+        var tee = request.Listener is { StreamsBody: true } listener ? new StreamedBodyCopy(listener) : null;
+        var result = await inner.SendAsync(tee is null ? request : request with { Listener = tee }, cancellationToken).ConfigureAwait(false);
         try
         {
             var number = await firstNumber.WaitAsync(cancellationToken).ConfigureAwait(false) + ordinal;
-            await ExchangeWriter.WriteAsync(_folder, number, request, result, cancellationToken).ConfigureAwait(false);
+            var recording = new ExchangeWriter.Recording(request, result, upload, tee?.Body);
+            await ExchangeWriter.WriteAsync(_folder, number, recording, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -39,9 +39,10 @@ internal static class ExchangeReader
         {
             Expect(root, JsonValueKind.Object, "the file");
             if (root.TryGetProperty(CassetteFormat.VersionField, out var version)
-                && !(version.ValueKind == JsonValueKind.Number && version.TryGetInt32(out var number) && number == CassetteFormat.Version))
+                && !(version.ValueKind == JsonValueKind.Number && version.TryGetInt32(out var number)
+                    && number is >= CassetteFormat.OldestReadableVersion and <= CassetteFormat.Version))
             {
-                throw Invalid(CassetteFormat.VersionField, $"must be {CassetteFormat.Version} (this plugin reads version {CassetteFormat.Version} only)");
+                throw Invalid(CassetteFormat.VersionField, $"must be {CassetteFormat.OldestReadableVersion} to {CassetteFormat.Version} (the versions this plugin reads)");
             }
 
             var request = Required(root, CassetteFormat.Request, JsonValueKind.Object, CassetteFormat.Request);
@@ -57,7 +58,9 @@ internal static class ExchangeReader
                 throw Invalid("request.url", $"\"{urlText}\" is not an absolute URL");
             }
 
-            var requestHash = BodyHash(request, "request");
+            var requestHash = request.TryGetProperty(CassetteFormat.Upload, out var upload)
+                ? Upload(upload).Hash()
+                : BodyHash(request, "request");
 
             var response = Required(root, CassetteFormat.Response, JsonValueKind.Object, CassetteFormat.Response);
             var statusElement = Required(response, CassetteFormat.Status, JsonValueKind.Number, "response.status");
@@ -85,7 +88,103 @@ internal static class ExchangeReader
             }
 
             var body = Body(response, "response");
-            return new RecordedExchange(fileName, ExchangeKey.Compose(method, url, requestHash), status, ok, error, body);
+            return new RecordedExchange(fileName, ExchangeKey.Compose(method, url, requestHash), status, ok, error, body)
+            {
+                Headers = ResponseHeaders(response),
+                FinalUrl = OptionalUrl(response, CassetteFormat.Url, "response.url"),
+                Redirects = OptionalCount(response, CassetteFormat.Redirects, "response.redirects"),
+            };
+        }
+
+        private List<KeyValuePair<string, string>> ResponseHeaders(JsonElement response)
+        {
+            var headers = new List<KeyValuePair<string, string>>();
+            if (!response.TryGetProperty(CassetteFormat.Headers, out var list))
+            {
+                return headers;
+            }
+
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                throw Invalid("response.headers", "must be an array of [name, value] pairs");
+            }
+
+            foreach (var pair in list.EnumerateArray())
+            {
+                if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2
+                    || pair[0].ValueKind != JsonValueKind.String || pair[1].ValueKind != JsonValueKind.String)
+                {
+                    throw Invalid($"response.headers[{headers.Count}]", "must be a [name, value] pair of strings");
+                }
+
+                headers.Add(new(pair[0].GetString()!, pair[1].GetString()!));
+            }
+
+            return headers;
+        }
+
+        private Uri? OptionalUrl(JsonElement owner, string name, string at)
+        {
+            if (!owner.TryGetProperty(name, out var element))
+            {
+                return null;
+            }
+
+            Expect(element, JsonValueKind.String, at);
+            return Uri.TryCreate(element.GetString(), UriKind.Absolute, out var url)
+                ? url
+                : throw Invalid(at, $"\"{element.GetString()}\" is not an absolute URL");
+        }
+
+        private int OptionalCount(JsonElement owner, string name, string at)
+        {
+            if (!owner.TryGetProperty(name, out var element))
+            {
+                return 0;
+            }
+
+            Expect(element, JsonValueKind.Number, at);
+            return element.TryGetInt32(out var count) && count >= 0 ? count : throw Invalid(at, "must be a whole number, 0 or more");
+        }
+
+        private UploadIdentity Upload(JsonElement upload)
+        {
+            Expect(upload, JsonValueKind.Object, "request.upload");
+            var fileHash = OptionalString(upload, CassetteFormat.FileSha256, "request.upload.file_sha256");
+            List<UploadIdentity.Part>? parts = null;
+            if (upload.TryGetProperty(CassetteFormat.Multipart, out var list))
+            {
+                if (list.ValueKind != JsonValueKind.Array)
+                {
+                    throw Invalid("request.upload.multipart", "must be an array of parts");
+                }
+
+                parts = [];
+                foreach (var part in list.EnumerateArray())
+                {
+                    var at = $"request.upload.multipart[{parts.Count}]";
+                    Expect(part, JsonValueKind.Object, at);
+                    parts.Add(new UploadIdentity.Part(
+                        RequiredString(part, CassetteFormat.Name, at + ".name"),
+                        OptionalString(part, CassetteFormat.Value, at + ".value"),
+                        OptionalString(part, CassetteFormat.FileName, at + ".filename"),
+                        OptionalString(part, CassetteFormat.ContentType, at + ".content_type"),
+                        OptionalString(part, CassetteFormat.FileSha256, at + ".file_sha256")));
+                }
+            }
+
+            return new UploadIdentity(fileHash, parts);
+        }
+
+        private string? OptionalString(JsonElement owner, string name, string at)
+        {
+            if (!owner.TryGetProperty(name, out var element))
+            {
+                return null;
+            }
+
+            Expect(element, JsonValueKind.String, at);
+            return element.GetString();
         }
 
         private byte[] BodyHash(JsonElement owner, string at)
@@ -182,6 +281,7 @@ internal static class ExchangeReader
                     JsonValueKind.Object => "an object",
                     JsonValueKind.String => "a string",
                     JsonValueKind.Number => "a number",
+                    JsonValueKind.Array => "an array",
                     _ => kind.ToString(),
                 };
                 throw Invalid(at, $"must be {expected}, not {value.ValueKind.ToString().ToLowerInvariant()}");

@@ -17,8 +17,9 @@ internal static class ExchangeWriter
 
     /// <summary>Writes the exchange; side files first, the JSON file last, each moved into place when complete.</summary>
     /// <returns>The path of the JSON file.</returns>
-    public static async Task<string> WriteAsync(string folder, long number, HttpRequestSpec request, HttpResult result, CancellationToken cancellationToken)
+    public static async Task<string> WriteAsync(string folder, long number, Recording recording, CancellationToken cancellationToken)
     {
+        var (request, result, _, streamedBody) = recording;
         Directory.CreateDirectory(folder);
         var stem = CassetteNames.Stem(number, request.Method, request.Url);
         var requestBody = await StoreAsync(folder, stem + CassetteNames.RequestBodySuffix, request.Body, cancellationToken).ConfigureAwait(false);
@@ -32,10 +33,10 @@ internal static class ExchangeWriter
         }
         else
         {
-            responseBody = await StoreAsync(folder, stem + CassetteNames.ResponseBodySuffix, result.Body, cancellationToken).ConfigureAwait(false);
+            responseBody = await StoreAsync(folder, stem + CassetteNames.ResponseBodySuffix, streamedBody ?? result.Body, cancellationToken).ConfigureAwait(false);
         }
 
-        var json = Serialize(request, result, requestBody, responseBody, savedToFile);
+        var json = Serialize(recording, requestBody, responseBody, savedToFile);
         var path = Path.Combine(folder, stem + CassetteNames.ExchangeExtension);
         await FileTarget.WriteAsync(path, overwrite: false, json, cancellationToken).ConfigureAwait(false);
         return path;
@@ -74,8 +75,9 @@ internal static class ExchangeWriter
         return new StoredBody(ReadOnlyMemory<byte>.Empty, sideFile);
     }
 
-    private static byte[] Serialize(HttpRequestSpec request, HttpResult result, StoredBody requestBody, StoredBody responseBody, bool savedToFile)
+    private static byte[] Serialize(Recording recording, StoredBody requestBody, StoredBody responseBody, bool savedToFile)
     {
+        var (request, result, upload, streamedBody) = recording;
         var buffer = new ArrayBufferWriter<byte>();
         var options = new JsonWriterOptions
         {
@@ -111,6 +113,11 @@ internal static class ExchangeWriter
             }
 
             WriteBody(json, requestBody);
+            if (upload is not null)
+            {
+                WriteUpload(json, upload);
+            }
+
             json.WriteEndObject();
 
             json.WriteStartObject(CassetteFormat.Response);
@@ -122,6 +129,7 @@ internal static class ExchangeWriter
                 json.WriteBoolean(CassetteFormat.SavedToFile, true);
             }
 
+            WriteResponseDetails(json, result, streamedBody is not null);
             WriteBody(json, responseBody);
             json.WriteEndObject();
 
@@ -130,6 +138,75 @@ internal static class ExchangeWriter
 
         buffer.Write("\n"u8);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteResponseDetails(Utf8JsonWriter json, HttpResult result, bool streamed)
+    {
+        if (result.FinalUrl is { } url)
+        {
+            json.WriteString(CassetteFormat.Url, url.AbsoluteUri);
+        }
+
+        if (result.Redirects > 0)
+        {
+            json.WriteNumber(CassetteFormat.Redirects, result.Redirects);
+        }
+
+        if (streamed)
+        {
+            json.WriteBoolean(CassetteFormat.Streamed, true);
+        }
+
+        if (result.Headers.Count > 0)
+        {
+            // [name, value] pairs in arrival order: repeated headers (Set-Cookie) stay separate.
+            json.WriteStartArray(CassetteFormat.Headers);
+            foreach (var (name, value) in result.Headers)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(name);
+                json.WriteStringValue(value);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+    }
+
+    private static void WriteUpload(Utf8JsonWriter json, UploadIdentity upload)
+    {
+        json.WriteStartObject(CassetteFormat.Upload);
+        if (upload.BodyFileSha256 is { } hash)
+        {
+            json.WriteString(CassetteFormat.FileSha256, hash);
+        }
+
+        if (upload.Parts is { } parts)
+        {
+            json.WriteStartArray(CassetteFormat.Multipart);
+            foreach (var part in parts)
+            {
+                json.WriteStartObject();
+                json.WriteString(CassetteFormat.Name, part.Name);
+                WriteIfSet(json, CassetteFormat.Value, part.Value);
+                WriteIfSet(json, CassetteFormat.FileName, part.FileName);
+                WriteIfSet(json, CassetteFormat.ContentType, part.ContentType);
+                WriteIfSet(json, CassetteFormat.FileSha256, part.FileSha256);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteIfSet(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
     }
 
     private static void WriteBody(Utf8JsonWriter json, StoredBody body)
@@ -156,6 +233,9 @@ internal static class ExchangeWriter
             json.WriteString(CassetteFormat.BodyEncoding, CassetteFormat.Base64Encoding);
         }
     }
+
+    /// <summary>An exchange to write: the upload's identity (null for an in-memory body) and the body heard in pieces (null when it was in the result).</summary>
+    public sealed record Recording(HttpRequestSpec Request, HttpResult Result, UploadIdentity? Upload, ReadOnlyMemory<byte>? StreamedBody);
 
     /// <summary>A body kept in the JSON file (<see cref="Bytes"/>) or in a side file of the cassette folder.</summary>
     private sealed record StoredBody(ReadOnlyMemory<byte> Bytes, string? SideFile);

@@ -25,6 +25,12 @@ internal sealed class RecordedBody
     public async Task<byte[]> ReadAllAsync(CancellationToken cancellationToken) =>
         _bytes ?? await File.ReadAllBytesAsync(_path!, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>A stream over the body, from the start.</summary>
+    public Stream OpenRead() =>
+        _bytes is not null
+            ? new MemoryStream(_bytes, writable: false)
+            : new FileStream(_path!, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferBytes, useAsync: true);
+
     public async Task CopyToAsync(Stream destination, CancellationToken cancellationToken)
     {
         if (_bytes is not null)

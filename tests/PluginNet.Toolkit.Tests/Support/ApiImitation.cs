@@ -38,6 +38,12 @@ internal sealed class ApiImitation : IAsyncDisposable
         {
             app.MapPost("/api/webhooks/{id}/{token}", async context =>
             {
+                if (context.Request.HasFormContentType)
+                {
+                    await WebhookUploadAsync(context);
+                    return;
+                }
+
                 if (await InvalidWebhookPostAsync(context.Request) is { } problem)
                 {
                     context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -90,6 +96,59 @@ internal sealed class ApiImitation : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    // A post with files (multipart/form-data): the message in payload_json, the files as files[n]. With
+    // ?wait=true Discord answers 200 with the message it created; without, 204.
+    private static async Task WebhookUploadAsync(HttpContext context)
+    {
+        var form = await context.Request.ReadFormAsync();
+        var file = form.Files["files[0]"];
+        string? problem = null;
+        try
+        {
+            using var payload = JsonDocument.Parse(form["payload_json"].ToString());
+            if (file is null)
+            {
+                problem = "Invalid Form Body: files[0] is missing";
+            }
+            else if (!payload.RootElement.TryGetProperty("attachments", out var attachments) || attachments.ValueKind != JsonValueKind.Array)
+            {
+                problem = "Invalid Form Body: attachments must be an array naming the files";
+            }
+        }
+        catch (JsonException)
+        {
+            problem = "Invalid Form Body: payload_json is not valid JSON";
+        }
+
+        if (problem is null)
+        {
+            using var bytes = new MemoryStream();
+            await file!.CopyToAsync(bytes);
+            if (!bytes.ToArray().AsSpan().StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', (byte)'\r', (byte)'\n', 0x1A, (byte)'\n']))
+            {
+                problem = "Invalid Form Body: files[0] is not a PNG image";
+            }
+        }
+
+        if (problem is not null)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new { message = problem, code = 50035 });
+            return;
+        }
+
+        if (context.Request.Query["wait"] != "true")
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync($$"""
+            {"id":"1100000000000000001","content":"New personal best: 14 kills, 3 deaths","attachments":[{"id":"1100000000000000002","filename":"{{file!.FileName}}","size":{{file.Length}},"url":"https://cdn.discordapp.com/attachments/1/1100000000000000002/{{file.FileName}}","content_type":"{{file.ContentType}}"}]}
+            """);
+    }
 
     // What Discord checks: a JSON body with content or embeds, embeds being an array.
     private static async Task<string?> InvalidWebhookPostAsync(HttpRequest request)

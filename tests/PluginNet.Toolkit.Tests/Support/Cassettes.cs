@@ -24,7 +24,25 @@ internal static class Cassettes
         ("discord_webhook.lua", 100, "/api/webhooks/", "https://discord.com"),
         ("version_check.lua", 200, "/repos/", "https://api.github.com"),
         ("download.lua", 300, "/hud-mod/", "https://cdn.example.com"),
+        ("discord_screenshot.lua", 500, "/api/webhooks/", "https://discord.com"),
     ];
+
+    /// <summary>The files under examples/ an example reads from its download folder (copied into it, same relative path).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> DownloadFolderFiles = new Dictionary<string, string[]>
+    {
+        ["discord_screenshot.lua"] = ["screenshots/match.png"],
+    };
+
+    /// <summary>Copies the files <paramref name="example"/> expects into <paramref name="downloads"/>.</summary>
+    public static void PrepareDownloads(string example, string downloads)
+    {
+        foreach (var file in DownloadFolderFiles.GetValueOrDefault(example, []))
+        {
+            var target = Path.Combine(downloads, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(RepoPaths.Root, "examples", file), target, overwrite: true);
+        }
+    }
 
     public static string Folder => Path.Combine(RepoPaths.Root, "examples", "cassettes");
 
@@ -66,6 +84,7 @@ internal static class Cassettes
                   "permissions": { "default": { "env": ["DISCORD_WEBHOOK_URL", "HUD_MOD_CDN", "HUD_MOD_VERSION", "HUD_MOD_RELEASES_URL"] } }
                 }
                 """);
+            PrepareDownloads(example, Path.Combine(folder, "downloads"));
             var run = await PluginNetProcess.RunAsync(
                 [Path.Combine("examples", example), "--plugins", config, "--download-dir", Path.Combine(folder, "downloads"), "--timeout", "60"],
                 api.Environment);
