@@ -53,12 +53,7 @@ internal sealed class ApiImitation : IAsyncDisposable
 
                 if (Interlocked.Increment(ref webhookPosts) == 1)
                 {
-                    // Discord's rate-limit headers: what the host's governor and the retry option read.
                     context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                    context.Response.Headers.RetryAfter = "1";
-                    context.Response.Headers["X-RateLimit-Remaining"] = "0";
-                    context.Response.Headers["X-RateLimit-Reset-After"] = "0.250";
-                    context.Response.Headers["X-RateLimit-Bucket"] = "webhook-bucket";
                     context.Response.ContentType = "application/json";
                     await context.Response.WriteAsync("""{"message": "You are being rate limited.", "retry_after": 0.25, "global": false}""");
                     return;
