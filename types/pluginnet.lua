@@ -17,6 +17,8 @@
 ---@field status integer The HTTP status; 0 when no response arrived (refused, DNS, timeout, refused by a permission).
 ---@field body string The response body, byte-exact; also set for a non-2xx status. "" with `save_to_file`.
 ---@field error string "" when `ok`; otherwise why not, e.g. "HTTP 404 Not Found" or "timed out after 3 s ...".
+---@field waited number Seconds the host held the request back: the host's rate limits, a server's Retry-After or X-RateLimit reset, retry back-off. 0 when it went at once.
+---@field attempts integer How many times the request was sent; more than 1 only with `retry`.
 ---@field headers table<string, string> Response headers by lower-case name, repeats joined with ", "; on every status ({} when no response arrived).
 ---@field header_list pluginnet.HttpHeader[] Response headers in arrival order, every repeat kept (three Set-Cookie headers are three entries).
 ---@field url? string The URL the final response came from, after redirects; nil when no response arrived.
@@ -68,6 +70,7 @@ function HttpRequest:is_done() end
 ---@field multipart? pluginnet.HttpMultipartPart[] A multipart/form-data body, parts in order; files streamed from the download folder. Exclusive with `body`, `form`, `body_file`, `content_type`.
 ---@field body_file? string A file under the download folder sent as the body, streamed from disk; outside it or missing: `ok = false`, nothing sent.
 ---@field cookies? boolean Keep and send cookies in this script's own jar (never shared, dropped at unload). Default false.
+---@field retry? pluginnet.HttpRetry Send the request again after the failures listed in `retry.on` (opt-in; idempotent methods only unless `unsafe`).
 
 ---One part of a `multipart` body: a text field (`value`) or a file (`file`), never both.
 ---@class pluginnet.HttpMultipartPart
@@ -76,6 +79,14 @@ function HttpRequest:is_done() end
 ---@field file? string A path under the download folder, streamed from disk.
 ---@field filename? string The filename the server is told (file parts); default the file's own name.
 ---@field content_type? string The part's Content-Type; default text/plain (fields) or application/octet-stream (files).
+
+---The `retry` option of a request: bounded attempts, exponential back-off with jitter, the server's Retry-After honoured.
+---@class pluginnet.HttpRetry
+---@field attempts? integer Attempts in all, the first included, 1 to 10. Default 3.
+---@field on? (integer|"timeout"|"connect")[] What is retried: HTTP statuses, "timeout", "connect" (no connection). Default { 429, 502, 503, 504, "timeout", "connect" }.
+---@field backoff? number Seconds before the second attempt (above 0, at most 60); doubles each time, with jitter. Default 0.5.
+---@field max_delay? number The longest wait between attempts in seconds (above 0, at most 300), a server's Retry-After included. Default 30.
+---@field unsafe? boolean Retry methods that are not idempotent (POST, PATCH) too; they may then act twice. Default false.
 
 ---Called once with the outcome of a request, on the menu thread.
 ---@alias pluginnet.HttpCallback fun(resp: pluginnet.HttpResponse)

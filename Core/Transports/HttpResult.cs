@@ -24,4 +24,13 @@ public sealed record HttpResult(int Status, byte[] Body, string Error, bool Ok)
 
     /// <summary>How many redirects were followed.</summary>
     public int Redirects { get; init; }
+
+    /// <summary>Why no response arrived, when the transport says (see <see cref="HttpFailureKind"/>).</summary>
+    public HttpFailureKind FailureKind { get; init; }
+
+    /// <summary>Time the host held the exchange back (rate limits, learned holds, retry back-off) before and between attempts.</summary>
+    public TimeSpan Waited { get; init; }
+
+    /// <summary>How many times the exchange was sent (more than 1 only when the script asked for retries).</summary>
+    public int Attempts { get; init; } = 1;
 }

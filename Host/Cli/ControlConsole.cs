@@ -208,16 +208,17 @@ internal sealed class ControlConsole(PluginNetEngine engine, TextReader input, T
     private string DescribeStatus()
     {
         var status = engine.Status();
+        var holds = engine.HttpHolds().Select(h => $"# http: requests to {h.Target} held {h.Left.TotalSeconds:0.0} s more (the server asked for a pause)");
         if (status.Count == 0)
         {
-            return "# no scripts loaded";
+            return string.Join('\n', holds.Prepend("# no scripts loaded"));
         }
 
         var now = DateTimeOffset.UtcNow;
         return string.Join('\n', status.SelectMany(s =>
             s.Resources.Count == 0
                 ? [$"# {s.Script}: no open resources"]
-                : s.Resources.Select(r => $"# {s.Script}: {r.Kind} via {r.PluginName}: {r.Describe()} (open {(now - r.CreatedAt).TotalSeconds:0.0} s)")));
+                : s.Resources.Select(r => $"# {s.Script}: {r.Kind} via {r.PluginName}: {r.Describe()} (open {(now - r.CreatedAt).TotalSeconds:0.0} s)")).Concat(holds));
     }
 
     private void Reply(string text)

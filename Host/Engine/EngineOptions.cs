@@ -53,6 +53,12 @@ public sealed record EngineOptions
     /// <summary>Largest HTTP response body held in memory; a larger one fails the request. Default 64 MiB.</summary>
     public long MaxHttpBodyBytes { get; init; } = HttpRequestSpec.DefaultMaxBodyBytes;
 
+    /// <summary>
+    /// Requests per second per host for <c>net.http</c> and the longest hold a server's Retry-After may impose
+    /// (<c>limits.http.rate_limits</c>, <c>limits.http.max_hold_s</c>). Default: no rates, holds up to a minute.
+    /// </summary>
+    public HttpRateLimits HttpRateLimits { get; init; } = HttpRateLimits.None;
+
     /// <summary>WebSocket client limits (<c>limits.ws</c> in plugins.json). Default: 64 MiB messages.</summary>
     public WsLimits Ws { get; init; } = WsLimits.Defaults;
 
@@ -90,6 +96,7 @@ public sealed record EngineOptions
             MaxConcurrentRequestsPerScript = limits.Http.MaxConcurrentPerScript,
             DefaultHttpTimeout = TimeSpan.FromSeconds(limits.Http.DefaultTimeoutS),
             MaxHttpBodyBytes = limits.Http.MaxBodyBytes,
+            HttpRateLimits = limits.Http.RateLimits,
             Ws = limits.Ws,
             WsServer = limits.WsServer,
             Udp = limits.Udp,

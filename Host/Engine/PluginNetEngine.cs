@@ -48,7 +48,10 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             Options.WsServer,
             Options.Udp,
             new LastRequests(),
-            new ConnectionRuleSets(() => _config?.Tls ?? TlsRules.SystemDefault, Options.Resolver));
+            new ConnectionRuleSets(() => _config?.Tls ?? TlsRules.SystemDefault, Options.Resolver))
+        {
+            HttpGovernor = new HttpGovernor(Options.HttpRateLimits),
+        };
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
     }
@@ -101,6 +104,12 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     /// <summary>What every script holds now, from its ledger: (script path, entries).</summary>
     public IReadOnlyList<(string Script, IReadOnlyList<LedgerEntry> Resources)> Status() =>
         [.. _scripts.Where(s => s.Scope.IsActive).Select(s => (s.ScriptPath, s.Scope.Ledger.Snapshot()))];
+
+    /// <summary>
+    /// The HTTP governor's holds in force now (a server asked for a pause): host, or host and bucket, and the
+    /// time left. For <c>status</c>.
+    /// </summary>
+    public IReadOnlyList<(string Target, TimeSpan Left)> HttpHolds() => _netServices.HttpGovernor.Holds();
 
     /// <summary>
     /// Unloads a script and loads the file again in a fresh Lua state. The new version is compiled
@@ -235,6 +244,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         }
 
         Transports.Rebuild(Plugins.Plugins);
+        _netServices.HttpGovernor.Dispose();
         Dispatcher.Dispose();
     }
 

@@ -81,7 +81,7 @@ internal sealed class ScriptRuntime : IDisposable
         State.PushNumber(Services.CallbackTimeLimit.TotalMilliseconds);
         RunGlue("prelude", 5, 1);
         _utilRef = State.Ref(LuaRegistry.Index);
-        foreach (var helpers in (string[])["options", "text", "numbers", "handles"])
+        foreach (var helpers in (string[])["options", "text", "numbers", "handles", "http_retry"])
         {
             PushUtil(); // each adds its checks to util
             RunGlue(helpers, 1, 0);

@@ -1,4 +1,5 @@
 using PluginNet.Core.Transports;
+using PluginNet.Host.Transports;
 
 namespace PluginNet.Host.Plugins;
 
@@ -11,6 +12,9 @@ public sealed record HttpLimits(
     int DefaultTimeoutS = 10,
     long MaxBodyBytes = HttpRequestSpec.DefaultMaxBodyBytes)
 {
+    /// <summary>Requests per second per host and the longest server-asked hold (<c>rate_limits</c>, <c>max_hold_s</c>).</summary>
+    public HttpRateLimits RateLimits { get; init; } = HttpRateLimits.None;
+
     /// <summary>The values used when <c>plugins.json</c> gives none.</summary>
     public static HttpLimits Defaults { get; } = new();
 }

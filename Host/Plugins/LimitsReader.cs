@@ -10,7 +10,7 @@ internal sealed class LimitsReader(string filePath)
     private const long MaxQueueBytes = 1024L * 1024 * 1024;
     private static readonly string[] Areas = ["engine", "http", "ws", "ws_server", "udp"];
     private static readonly string[] EngineFields = ["callback_budget_ms", "callback_time_limit_ms", "max_script_memory_bytes"];
-    private static readonly string[] HttpFields = ["max_concurrent_per_script", "default_timeout_s", "max_body_bytes"];
+    private static readonly string[] HttpFields = ["max_concurrent_per_script", "default_timeout_s", "max_body_bytes", "rate_limits", "max_hold_s"];
     private static readonly string[] WsFields = ["max_message_bytes"];
     private static readonly string[] WsServerFields =
     [
@@ -49,7 +49,12 @@ internal sealed class LimitsReader(string filePath)
             http = new HttpLimits(
                 (int)Whole(fields, "http", "max_concurrent_per_script", 1, 1024, http.MaxConcurrentPerScript),
                 (int)Whole(fields, "http", "default_timeout_s", 1, 86_400, http.DefaultTimeoutS),
-                Whole(fields, "http", "max_body_bytes", 1, MaxBodyBytes, http.MaxBodyBytes));
+                Whole(fields, "http", "max_body_bytes", 1, MaxBodyBytes, http.MaxBodyBytes))
+            {
+                RateLimits = new RateLimitsReader(filePath).Read(
+                    fields.TryGetValue("rate_limits", out var rates) ? rates : null,
+                    fields.TryGetValue("max_hold_s", out var hold) ? hold : null),
+            };
         }
 
         var ws = WsLimits.Defaults;

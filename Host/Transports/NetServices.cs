@@ -27,4 +27,8 @@ internal sealed record NetServices(
     WsServerLimits WsServer,
     UdpLimits Udp,
     LastRequests LastRequests,
-    ConnectionRuleSets ConnectionRules);
+    ConnectionRuleSets ConnectionRules)
+{
+    /// <summary>Paces and holds HTTP requests per host for every script (rate limits, servers' Retry-After).</summary>
+    public HttpGovernor HttpGovernor { get; init; } = new(HttpRateLimits.None);
+}

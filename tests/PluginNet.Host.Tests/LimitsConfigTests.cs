@@ -92,7 +92,7 @@ public class LimitsConfigTests
     [InlineData("""{ "http": { "max_concurrent_per_script": 0 } }""", "limits.http.max_concurrent_per_script", "0 is out of range: must be a whole number from 1 to 1024")]
     [InlineData("""{ "http": { "max_body_bytes": 67108865 } }""", "limits.http.max_body_bytes", "67108865 is out of range: must be a whole number from 1 to 67108864")]
     [InlineData("""{ "http": { "default_timeout_s": null } }""", "limits.http.default_timeout_s", "must be a whole number from 1 to 86400, not null")]
-    [InlineData("""{ "http": { "max_concurent_per_script": 2 } }""", "limits.http.max_concurent_per_script", "unknown field (did you mean max_concurrent_per_script? expected max_concurrent_per_script, default_timeout_s, max_body_bytes)")]
+    [InlineData("""{ "http": { "max_concurent_per_script": 2 } }""", "limits.http.max_concurent_per_script", "unknown field (did you mean max_concurrent_per_script? expected max_concurrent_per_script, default_timeout_s, max_body_bytes, rate_limits, max_hold_s)")]
     [InlineData("""{ "ws": { "max_message_bytes": 67108865 } }""", "limits.ws.max_message_bytes", "67108865 is out of range: must be a whole number from 1 to 67108864")]
     [InlineData("""{ "ws_server": { "max_queued_bytes_per_client": 100 } }""", "limits.ws_server.max_queued_bytes_per_client", "100 is out of range: must be a whole number from 65536 to 1073741824")]
     [InlineData("""{ "udp": { "max_queued_bytes_per_socket": true } }""", "limits.udp.max_queued_bytes_per_socket", "must be a whole number from 65507 to 1073741824, not true")]

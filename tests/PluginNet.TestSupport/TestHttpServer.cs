@@ -25,13 +25,14 @@ public sealed class TestHttpServer : IAsyncDisposable
     /// <param name="map">Adds the endpoints.</param>
     /// <param name="certificate">When given, the server speaks HTTPS (and wss://) with it.</param>
     /// <param name="protocols">The TLS versions it accepts (None: the system's choice).</param>
-    public static async Task<TestHttpServer> StartAsync(Action<WebApplication> map, X509Certificate2? certificate = null, SslProtocols protocols = SslProtocols.None)
+    /// <param name="port">The port to listen on; 0 (the default) for a free one.</param>
+    public static async Task<TestHttpServer> StartAsync(Action<WebApplication> map, X509Certificate2? certificate = null, SslProtocols protocols = SslProtocols.None, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, 0, listen =>
+            k.Listen(IPAddress.Loopback, port, listen =>
             {
                 if (certificate is not null)
                 {

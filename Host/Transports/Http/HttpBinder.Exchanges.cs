@@ -44,9 +44,17 @@ internal sealed partial class HttpBinder
             exchange.Entry = Track(
                 ResourceKind.PendingRequest,
                 pluginName,
-                () => $"{spec.Method} {spec.Url}",
+                () => $"{spec.Method} {spec.Url}{(exchange.Transport as GovernedExchange)?.Describe()}",
                 async reason =>
                 {
+                    if (reason == ReleaseReason.ScriptUnloaded && exchange.Transport is GovernedExchange governed && !governed.StopAfterThisAttempt())
+                    {
+                        // It was only waiting (its turn, a hold, a back-off): that wait is over, nothing more is sent.
+                        exchange.Listener?.Stop();
+                        await exchange.Cancellation.CancelAsync().ConfigureAwait(false);
+                        return;
+                    }
+
                     if (reason == ReleaseReason.ScriptUnloaded && exchange.Listener is not { StreamsBody: true })
                     {
                         // Not cancelled: a script's last request still goes out; its response is dropped.
@@ -206,7 +214,9 @@ internal sealed partial class HttpBinder
 
             state.PushInteger(result.Redirects);
             state.PushNumber(elapsed);
-            EndDelivery(10, top);
+            state.PushNumber(result.Waited.TotalSeconds);
+            state.PushInteger(result.Attempts);
+            EndDelivery(12, top);
         }
 
         // { { name, value }, ... } in arrival order.

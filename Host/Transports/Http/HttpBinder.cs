@@ -34,7 +34,7 @@ internal sealed partial class HttpBinder(NetServices net) : IScriptModule
 
         protected override long[] GlueArguments() => [Net.MaxHttpBodyBytes];
 
-        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?, more, bodies?) -> id, handle | nil, err
+        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?, more, bodies?, retry?) -> id, handle | nil, err
         private int Send(LuaState state)
         {
             if (Current is not { } provider)
@@ -61,13 +61,17 @@ internal sealed partial class HttpBinder(NetServices net) : IScriptModule
             else
             {
                 var listener = more.Listens ? new HttpExchangeListener(this, id, more.Progress, more.UploadProgress, more.Stream) : null;
-                Start(new HttpExchange(id, provider.Transport, more.ApplyTo(spec, Net.MaxHttpBodyBytes, listener), listener), provider.PluginName);
+                // Every request goes through the host's governor (and its retries), whichever plugin carries it.
+                var governed = new GovernedExchange(Net.HttpGovernor, provider.Transport, RetryOptions.Read(state, 10), Warn);
+                Start(new HttpExchange(id, governed, more.ApplyTo(spec, Net.MaxHttpBodyBytes, listener), listener), provider.PluginName);
             }
 
             state.PushInteger(id);
             PushHandle(state);
             return 2;
         }
+
+        private void Warn(string message) => Script.Services.Output.Log(Output.LogLevel.Warn, Script.Scope.Name, message);
 
         private HttpRequestSpec? BuildRequest(LuaState state, string url, string method, out string refusal)
         {

@@ -10,7 +10,7 @@ local pending = {} -- id -> { callback, record, and the stream callbacks it aske
 local OPTIONS = { "headers", "body", "content_type", "save_to_file", "timeout",
   "follow_redirects", "max_body", "connect_timeout", "idle_timeout", "last_event_id",
   "on_progress", "on_upload_progress", "on_chunk", "on_event",
-  "form", "multipart", "body_file", "cookies" }
+  "form", "multipart", "body_file", "cookies", "retry" }
 
 local meta, track = util.operation_handle("HttpRequest", "req")
 raw.set_handle_meta(meta)
@@ -93,7 +93,8 @@ local function send(fname, n, url, method, options, callback)
   local request = { callback = callback }
   local more = stream_options(options, request, n, fname)
   local bodies = util.http_bodies(options, n, fname) -- form, multipart, body_file, cookies (http_bodies.lua)
-  local id, handle = raw.send(url, method, headers, body, content_type, save_to_file, timeout, more, bodies)
+  local retry = util.check_retry(options.retry, n, fname, 3)
+  local id, handle = raw.send(url, method, headers, body, content_type, save_to_file, timeout, more, bodies, retry)
   if id == nil then
     error("net.http:" .. fname .. ": " .. handle, 3)
   end
@@ -170,7 +171,7 @@ function http:request(url, method, options, callback, ...)
 end
 
 -- The final callback: resp gets the seed's four fields and the headers, final URL, redirects and time.
-local function finish(id, status, body, err, ok, header_list, url, redirects, elapsed)
+local function finish(id, status, body, err, ok, header_list, url, redirects, elapsed, waited, attempts)
   local request = pending[id]
   if request == nil then return end
   pending[id] = nil
@@ -182,7 +183,8 @@ local function finish(id, status, body, err, ok, header_list, url, redirects, el
     headers[key] = had == nil and pair[2] or had .. ", " .. pair[2]
   end
   local resp = { status = status, body = body, error = err, ok = ok, headers = headers,
-    header_list = header_list, url = url, redirects = redirects, elapsed = elapsed }
+    header_list = header_list, url = url, redirects = redirects, elapsed = elapsed,
+    waited = waited, attempts = attempts }
   local record = request.record
   record.done = true
   util.call("net.http callback", request.callback, resp)
@@ -203,11 +205,11 @@ local function stream(id, name, ...)
 end
 
 -- Called by the host on the menu thread. what: 0 the response (status, body, err, ok, header_list,
--- url, redirects, elapsed), 1 download progress (received, total), 2 upload progress (sent, total),
+-- url, redirects, elapsed, waited, attempts), 1 download progress (received, total), 2 upload progress (sent, total),
 -- 3 a piece of the body (chunk), 4 a server-sent event (event, data, id).
-local function deliver(what, id, a, b, c, d, e, f, g, h)
+local function deliver(what, id, a, b, c, d, e, f, g, h, i, j)
   if what == 0 then
-    finish(id, a, b, c, d, e, f, g, h)
+    finish(id, a, b, c, d, e, f, g, h, i, j)
   elseif what == 1 then
     stream(id, "on_progress", a, b)
   elseif what == 2 then

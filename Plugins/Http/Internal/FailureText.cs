@@ -51,6 +51,27 @@ internal static class FailureText
         };
     }
 
+    /// <summary>Which kind of failure <paramref name="error"/> is: a connection that could not be made, a timeout, or other.</summary>
+    public static HttpFailureKind Kind(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case RedirectRefusedException or AddressRefusedException or TlsRefusedException:
+                    return HttpFailureKind.Other;
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable }:
+                    return HttpFailureKind.Connect;
+                case SocketException { SocketErrorCode: SocketError.TimedOut }:
+                    return HttpFailureKind.Timeout;
+                default:
+                    break;
+            }
+        }
+
+        return HttpFailureKind.Other;
+    }
+
     private static T? Find<T>(Exception exception)
         where T : Exception
     {

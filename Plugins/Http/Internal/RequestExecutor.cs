@@ -56,11 +56,11 @@ internal static class RequestExecutor
             return TimedOut(spec);
         }
 
-        return HttpResult.Failure(FailureText.Describe(response.ErrorException, spec.Url));
+        return HttpResult.Failure(FailureText.Describe(response.ErrorException, spec.Url)) with { FailureKind = FailureText.Kind(response.ErrorException) };
     }
 
     private static HttpResult TimedOut(HttpRequestSpec spec) =>
-        HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}; if it is just slow, pass a longer timeout (in seconds)");
+        HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}; if it is just slow, pass a longer timeout (in seconds)") with { FailureKind = HttpFailureKind.Timeout };
 
     private static HttpResult IdleTimedOut(HttpRequestSpec spec) =>
         HttpResult.Failure($"idle_timeout: no data from {spec.Url.Host}:{spec.Url.Port} for {spec.IdleTimeout.TotalSeconds:0.###} s");
