@@ -122,6 +122,17 @@ function tasks.need(display, level, callback_style)
   return rec
 end
 
+-- For a call that takes a callback (net.http) made without one: returns the callback to pass and
+-- wait(cancel_request), which suspends the running task until the callback runs and returns what it
+-- was given. Cancelling the task calls cancel_request. Outside a task: "<display> needs a callback".
+function util.task_callback(display, level)
+  local rec = tasks.need(display, level + 1, true)
+  local wake = waker(rec)
+  return wake, function(cancel_request)
+    return suspend(rec, cancel_request)
+  end
+end
+
 local methods = {}
 local meta = {
   __index = methods,

@@ -21,11 +21,24 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
         private readonly Lock _gate = new();
         private readonly Queue<Action> _waiting = new();
         private readonly ConcurrentQueue<PendingStart> _starts = new();
+        private readonly ConcurrentDictionary<long, (CancellationTokenSource Cancel, LedgerEntry Entry)> _cancellable = new();
         private int _draining;
         private long _nextId;
         private int _inFlight;
 
-        protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new() { ["send"] = Send };
+        protected override Dictionary<string, Func<LuaState, int>> RawFunctions() => new() { ["send"] = Send, ["cancel"] = Cancel };
+
+        // raw.cancel(id): a task waiting on the request was cancelled. The request is aborted (the
+        // server sees the connection close) and leaves the ledger; no response is delivered.
+        private int Cancel(LuaState state)
+        {
+            if (_cancellable.TryRemove(state.ToInteger(1), out var request) && Untrack(request.Entry))
+            {
+                request.Cancel.Cancel();
+            }
+
+            return 0;
+        }
 
         // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?) -> id | nil, err
         private int Send(LuaState state)
@@ -173,6 +186,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
                         Post(() => Deliver(id, failure));
                     }
                 });
+            _cancellable[id] = (cancel, entry);
             // The transport runs on the thread pool, not inside the script's call: building and
             // writing the request (RestSharp, HttpClient, the socket write) costs far more than the
             // Lua side, and on the menu thread it would eat the frame's callback budget. One drain at
@@ -259,6 +273,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             }
             finally
             {
+                _cancellable.TryRemove(id, out _);
                 OnFinished();
                 finished.TrySetResult();
             }
