@@ -76,5 +76,6 @@ function inbox:receive(timeout, display, level)
     if timer ~= nil then tasks.cancel_timer(timer) end
   end)
   if timer ~= nil then tasks.cancel_timer(timer) end
+  if a == nil then return nil, b end
   return a, b, c
 end

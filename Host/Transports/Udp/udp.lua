@@ -82,7 +82,9 @@ function methods:receive(timeout)
     inbox.dropped = nil
     return nil, format("%d datagram(s) dropped: the receive buffer (%d) was full", dropped, RECEIVE_BUFFER)
   end
-  return inbox:receive(timeout, "sock:receive", 2)
+  local data, host, port = inbox:receive(timeout, "sock:receive", 2)
+  if data == nil then return nil, host end
+  return data, host, port
 end
 
 -- send(host, port, data) -> bool (false once closed), or false, reason when a permission refuses

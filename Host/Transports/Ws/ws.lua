@@ -255,7 +255,8 @@ end
 
 -- c:receive(timeout?) -> msg, is_binary | nil, reason ("timed out", or why the connection ended).
 function conn_methods:receive(timeout)
-  return conn_record(self, "receive").inbox:receive(timeout, "c:receive", 2)
+  local msg, is_binary = conn_record(self, "receive").inbox:receive(timeout, "c:receive", 2)
+  return msg, is_binary -- not a tail call: errors name the script's line
 end
 
 -- c:send(msg) / c:send_binary(data) -> bool, as net.ws:send and net.ws:send_binary.
