@@ -16,7 +16,7 @@ namespace PluginNet.Host.Tests.Security;
 /// </summary>
 public sealed class TlsTests : IDisposable
 {
-    private static readonly byte[] Binary = MakeBinary(256 * 1024);
+    private static readonly byte[] Binary = TestBytes.Pattern(256 * 1024);
     private readonly TestAuthority _authority = TestAuthority.Create();
     private readonly string _folder = LuaScripts.NewFolder();
 
@@ -60,7 +60,7 @@ public sealed class TlsTests : IDisposable
         using var certificate = _authority.Issue();
         await using var server = await StartServerAsync(certificate);
 
-        var output = await RunAsync($$"""
+        var output = await RunAsync(TestBytes.LuaPatternCheck + $$"""
             local binary
             net.ws:connect("{{server.WebSocketUrl("/echo")}}", {
               on_open = function(id) net.ws:send(id, "héllo over wss") end,
@@ -70,7 +70,7 @@ public sealed class TlsTests : IDisposable
                 net.ws:connect("{{server.WebSocketUrl("/binary-then-4001")}}", {
                   on_message = function(_, msg) binary = msg end,
                   on_close = function(_, code2, reason)
-                    print("server close", code2, reason, #binary, binary == string.rep(string.char(0, 1, 127, 128, 255), {{Binary.Length / 5}}) .. "{{Tail()}}")
+                    print("server close", code2, reason, #binary, matches_pattern(binary))
                     script.unload()
                   end,
                 })
@@ -190,15 +190,6 @@ public sealed class TlsTests : IDisposable
         Assert.Equal(["http\thello over TLS", "ws\tx", "closed\t1000"], runner.Output.Prints);
         Assert.True(await LoadContexts.CollectedAsync(http), "the Http plugin's load context is still alive after TLS connections");
         Assert.True(await LoadContexts.CollectedAsync(ws), "the WsClient plugin's load context is still alive after a wss:// connection");
-    }
-
-    private static string Tail() =>
-        string.Concat(Binary.AsSpan(Binary.Length / 5 * 5).ToArray().Select(b => $"\\{b}"));
-
-    private static byte[] MakeBinary(int length)
-    {
-        var pattern = new byte[] { 0, 1, 127, 128, 255 };
-        return [.. Enumerable.Range(0, length).Select(i => pattern[i % pattern.Length])];
     }
 
     private static async Task<TestHttpServer> StartServerAsync(X509Certificate2 certificate, Action? onRequest = null, SslProtocols protocols = SslProtocols.None) =>
