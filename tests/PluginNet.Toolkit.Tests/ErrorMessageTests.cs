@@ -24,7 +24,7 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
         ["bad argument type"] = new(Setup.Plugins, "net.http:get(42, function() end)",
             "bad argument #1 to 'get' (string expected, got number)"),
         ["callback missing"] = new(Setup.Plugins, "net.http:get('https://example.com/')",
-            "bad argument #2 to 'get' (function or table expected, got nil)"),
+            "net.http:get needs a callback, or call it inside task.spawn"),
         ["options after the callback"] = new(Setup.Plugins, "net.http:request('https://example.com/', 'GET', function() end)",
             "bad argument #3 to 'request' (table expected, got function (options come before the callback; pass {} for none))"),
         ["timeout not positive"] = new(Setup.Plugins, "net.http:get('https://example.com/', function() end, 0)",
