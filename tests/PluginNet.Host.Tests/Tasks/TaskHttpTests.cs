@@ -48,6 +48,33 @@ public class TaskHttpTests : IAsyncLifetime
         Assert.Equal(["GET 1 ", "POST 2 GET 1 ", "POST 3 three", "PUT 4 four", "418\tfalse"], output.Prints);
     }
 
+    [Fact]
+    public async Task TenThousandTasksEachWaitingOnARequest_AllComplete_ThePerScriptLimitQueuesThem()
+    {
+        // Spawned 250 a frame, so no single callback comes near the 250 ms limit; task.all waits for all.
+        var script = LuaScripts.Write($$"""
+            task.spawn(function()
+              local all = {}
+              for i = 1, 10000 do
+                all[i] = task.spawn(function() return net.http:get("{{_server.Url("/step/")}}" .. i).body end)
+                if i % 250 == 0 then task.wait() end
+              end
+              local bodies = task.all(all)
+              local right = 0
+              for i = 1, #bodies do
+                if bodies[i] == "GET " .. i .. " " then right = right + 1 end
+              end
+              print("right", right)
+              script.unload()
+            end)
+            """);
+        await using var runner = await EngineRunner.StartAsync([script], limit: TimeSpan.FromMinutes(3));
+        await runner.WaitForExitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(["right\t10000"], runner.Output.Prints);
+        Assert.Empty(TaskRun.Errors(runner.Output));
+    }
+
     [Theory]
     [InlineData("net.http:get(URL)", "net.http:get needs a callback, or call it inside task.spawn")]
     [InlineData("net.http:get(URL, {})", "net.http:get needs a callback, or call it inside task.spawn")]
