@@ -81,13 +81,14 @@ stds.pluginnet = {
     net = {
       fields = {
         http = fields("get", "post", "request"),
-        ws = fields("connect", "send", "send_binary", "buffered", "close", "is_open"),
+        ws = fields("connect", "open", "send", "send_binary", "buffered", "close", "is_open"),
         ws_server = fields("listen"),
         udp = fields("bind"),
       },
     },
     event = fields("on"),
     script = fields("unload", "data_dir"),
+    task = fields("spawn", "defer", "wait", "all", "race", "timeout"),
     json = fields("encode", "decode"),
     log = fields("info", "warn", "error"),
   },
@@ -98,7 +99,7 @@ max_line_length = 120
 
 -- The type definitions declare the host's globals (a LuaLS meta file: empty bodies, unused parameters).
 files["types/"] = {
-  globals = { "net", "event", "script", "_SCRIPT_PATH", "json", "log", "print" },
+  globals = { "net", "event", "script", "_SCRIPT_PATH", "json", "log", "print", "task" },
   unused_args = false,
   max_comment_line_length = false,
 }

@@ -296,6 +296,14 @@ function UdpSocket:close() end
 ---@return boolean
 function UdpSocket:is_open() end
 
+---Inside a task, on a socket bound without callbacks: the next datagram (up to 256 wait), or nil
+---and "timed out", "closed", or how many datagrams were dropped because the buffer was full.
+---@param timeout? number Seconds; none waits until a datagram comes or the socket closes.
+---@return string? data
+---@return string from_host_or_reason
+---@return integer? from_port
+function UdpSocket:receive(timeout) end
+
 ------------------------------------------------------------------------------------------------------
 -- net
 ------------------------------------------------------------------------------------------------------
@@ -318,6 +326,7 @@ net.http = {}
 ---@param callback pluginnet.HttpCallback
 ---@param timeout? number Seconds, default 10.
 ---@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions, callback: pluginnet.HttpCallback): HttpRequest
+---@overload fun(self: pluginnet.Http, url: string, options?: pluginnet.HttpOptions): pluginnet.HttpResponse Inside a task: waits and returns the response.
 ---@return HttpRequest req The request's handle (cancel it, ask whether it is done).
 function net.http:get(url, callback, timeout) end
 
@@ -333,6 +342,8 @@ function net.http:get(url, callback, timeout) end
 ---@param callback pluginnet.HttpCallback
 ---@param timeout? number Seconds, default 10.
 ---@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions, callback: pluginnet.HttpCallback): HttpRequest
+---@overload fun(self: pluginnet.Http, url: string, body: string, content_type: string): pluginnet.HttpResponse Inside a task: waits and returns the response.
+---@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions): pluginnet.HttpResponse Inside a task: waits and returns the response.
 ---@return HttpRequest req The request's handle (cancel it, ask whether it is done).
 function net.http:post(url, body, content_type, callback, timeout) end
 
@@ -344,8 +355,8 @@ function net.http:post(url, body, content_type, callback, timeout) end
 ---@param url string Absolute http:// or https:// URL (`user:password@` is sent as Basic authorization).
 ---@param method pluginnet.HttpMethod
 ---@param options pluginnet.HttpOptions
----@param callback pluginnet.HttpCallback
----@return HttpRequest req The request's handle (cancel it, ask whether it is done).
+---@param callback? pluginnet.HttpCallback Without it, inside a task: waits and returns the response.
+---@return HttpRequest|pluginnet.HttpResponse result With a callback, the request's handle; without one (inside a task), the response.
 function net.http:request(url, method, options, callback) end
 
 ---WebSocket client (ws:// and wss://). Call its methods with a colon: `net.ws:connect(...)`.
@@ -389,6 +400,31 @@ function net.ws:close(id) end
 ---@return boolean
 function net.ws:is_open(id) end
 
+---Inside a task: connects, waits for the handshake and returns a connection to read with
+---`c:receive()`; nil and the reason when it cannot connect. Takes connect's options except `reconnect`.
+---
+---```lua
+---task.spawn(function()
+---  local c = assert(net.ws:open("ws://127.0.0.1:8080/feed"))
+---  c:send("hello")
+---  local msg = c:receive(5)
+---end)
+---```
+---@param url string A ws:// or wss:// URL.
+---@param options? pluginnet.WsOptions
+---@return pluginnet.WsConnection? c
+---@return string? reason Why `c` is nil.
+function net.ws:open(url, options) end
+
+---A connection from `net.ws:open`. Up to 256 messages wait for `receive`; when the buffer is full the
+---connection is closed and `receive` says so after the buffered ones.
+---@class pluginnet.WsConnection
+---@field id integer The connection's id, as `net.ws:connect` returns it.
+---@field receive fun(self: pluginnet.WsConnection, timeout?: number): string?, boolean|string|nil Inside a task: the next message and is_binary, or nil and "timed out" or why the connection ended.
+---@field send fun(self: pluginnet.WsConnection, msg: string): boolean Like net.ws:send.
+---@field send_binary fun(self: pluginnet.WsConnection, data: string): boolean Like net.ws:send_binary.
+---@field close fun(self: pluginnet.WsConnection) A normal close (1000); receive returns what is buffered, then nil and the reason.
+
 ---WebSocket server on 127.0.0.1 (local dashboards and IPC; never reachable from the network).
 ---@class pluginnet.WsServerModule
 net.ws_server = {}
@@ -420,10 +456,63 @@ net.udp = {}
 ---if not sock then log.error(why) return end
 ---```
 ---@param port integer 1-65535, or 0 for any free port (then read `sock.port`).
----@param callbacks pluginnet.UdpCallbacks
+---@param callbacks? pluginnet.UdpCallbacks None: datagrams wait for `sock:receive()` in a task.
 ---@return UdpSocket? sock
 ---@return string? reason Why `sock` is nil.
 function net.udp:bind(port, callbacks) end
+
+------------------------------------------------------------------------------------------------------
+-- task
+------------------------------------------------------------------------------------------------------
+
+---A task from `task.spawn` or `task.defer`.
+---@class pluginnet.Task
+---@field cancel fun(self: pluginnet.Task): boolean Cancels it and what it waits on (a request, a sleep, its children); true when it was unfinished.
+---@field status fun(self: pluginnet.Task): "running"|"waiting"|"done"|"failed"|"cancelled"
+---@field result fun(self: pluginnet.Task): ... Its return values once done; raises its error if it failed or was cancelled.
+
+---Network code that reads top to bottom: a task waits where a callback would be passed.
+---@class pluginnet.TaskLibrary
+task = {}
+
+---Runs `fn(...)` as a task now, until its first wait.
+---@param fn function
+---@param ... any
+---@return pluginnet.Task t
+function task.spawn(fn, ...) end
+
+---Starts `fn(...)` as a task on the next frame.
+---@param fn function
+---@param ... any
+---@return pluginnet.Task t
+function task.defer(fn, ...) end
+
+---Inside a task: waits `seconds` (none or 0: until the next frame) and returns the seconds waited.
+---@param seconds? number
+---@return number waited
+function task.wait(seconds) end
+
+---Inside a task: waits for every task (a function in the list is spawned) and returns the first
+---result of each, in order. The first failure cancels the others and is raised here.
+---@param tasks (pluginnet.Task|function)[]
+---@return any[] results
+function task.all(tasks) end
+
+---Inside a task: waits for the first task to finish and returns its index and first result; the
+---others are cancelled.
+---@param tasks (pluginnet.Task|function)[]
+---@return integer index
+---@return any result
+function task.race(tasks) end
+
+---Inside a task: runs `fn(...)` as a task and returns true and its results, or false and
+---"timed out" (it is cancelled) after `seconds`.
+---@param seconds number
+---@param fn function
+---@param ... any
+---@return boolean finished
+---@return any ...
+function task.timeout(seconds, fn, ...) end
 
 ------------------------------------------------------------------------------------------------------
 -- event, script, _SCRIPT_PATH

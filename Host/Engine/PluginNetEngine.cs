@@ -5,6 +5,7 @@ using PluginNet.Host.Lua.Modules;
 using PluginNet.Host.Output;
 using PluginNet.Host.Transports;
 using PluginNet.Host.Lua;
+using PluginNet.Host.Lua.Tasks;
 using PluginNet.Host.Plugins;
 
 namespace PluginNet.Host.Engine;
@@ -253,6 +254,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         new OutputModule(),
         new JsonModule(),
         new FilesModule(() => _config?.Permissions ?? NetPermissions.AllowAll, Options.DataDirectory, Options.DownloadDirectory),
+        new TasksModule(), // before net: net.http and net.ws wait inside tasks
         new NetModule(),
         .. TransportKind.All.Select(kind => kind.CreateBinder(_netServices)),
     ];

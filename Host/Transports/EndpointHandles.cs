@@ -18,15 +18,17 @@ internal sealed class EndpointHandles(ScriptRuntime script, string call)
     public int SetMeta(LuaState state)
     {
         state.PushCopy(1);
-        _metaRef = script.Ref();
+        _metaRef = state.Ref(KeraLua.LuaRegistry.Index);
         return 0;
     }
 
     /// <summary>Returns (handle, id, port) to the glue.</summary>
     public int Push(LuaState state, long id, int port)
     {
+        // Onto `state`, the thread that called (a task's coroutine, say), never the main thread's
+        // stack: pushing there while a coroutine runs corrupted the state and crashed the host.
         state.NewUserData(0);
-        script.PushRef(_metaRef);
+        state.RawGetInteger(KeraLua.LuaRegistry.Index, _metaRef);
         state.SetMetaTable(-2);
         state.PushInteger(id);
         state.PushInteger(port);

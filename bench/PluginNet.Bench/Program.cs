@@ -19,6 +19,7 @@ var jobs = new (string Name, Func<BenchSettings, ResultTable, Task> Run)[]
     ("cold-start", ColdStart.RunAsync),
     ("http-latency", (s, _) => HttpLatency.RunAsync(s.Count(1000, 50))),
     ("save-to-file", (s, _) => SaveToFileMemory.RunAsync(s.Count(50, 5))),
+    ("tasks", TaskCost.RunAsync),
 };
 
 var smoke = args.Contains("--smoke");

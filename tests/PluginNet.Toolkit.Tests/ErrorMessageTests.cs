@@ -24,7 +24,7 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
         ["bad argument type"] = new(Setup.Plugins, "net.http:get(42, function() end)",
             "bad argument #1 to 'get' (string expected, got number)"),
         ["callback missing"] = new(Setup.Plugins, "net.http:get('https://example.com/')",
-            "bad argument #2 to 'get' (function or table expected, got nil)"),
+            "net.http:get needs a callback, or call it inside task.spawn"),
         ["conflicting options"] = new(Setup.Plugins, "net.http:get('https://example.com/', { on_chunk = function() end, save_to_file = 'x' }, function() end)",
             "bad argument #2 to 'get' (options 'on_chunk' and 'save_to_file' cannot be used together: the body goes either to on_chunk or to the file)"),
         ["options after the callback"] = new(Setup.Plugins, "net.http:request('https://example.com/', 'GET', function() end)",

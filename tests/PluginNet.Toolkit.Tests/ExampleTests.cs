@@ -18,8 +18,8 @@ public class ExampleTests
     /// <summary>The example scripts the tests below run; every .lua file in examples/ must be one of them.</summary>
     private static readonly string[] Covered =
     [
-        "companion_app.lua", "companion_link.lua", "dashboard.lua", "discord_screenshot.lua", "discord_webhook.lua", "download.lua",
-        "http_seed.lua", "telemetry_receiver.lua", "telemetry_sender.lua", "version_check.lua", "ws_echo.lua",
+        "companion_app.lua", "companion_link.lua", "companion_link_task.lua", "dashboard.lua", "discord_screenshot.lua", "discord_webhook.lua", "download.lua",
+        "http_seed.lua", "telemetry_receiver.lua", "telemetry_sender.lua", "version_check.lua", "version_check_task.lua", "ws_echo.lua",
     ];
 
     [Fact]
@@ -88,6 +88,23 @@ public class ExampleTests
         Assert.Equal([expected], run.Stdout);
     }
 
+    [Theory]
+    [InlineData(null, "version check: 1.4.2 is running, 1.5.0 is out: update available at https://github.com/example/hud-mod/releases/tag/v1.5.0")]
+    [InlineData("1.5.0-rc.1", "version check: 1.5.0-rc.1 is running, 1.5.0 is out: update available at https://github.com/example/hud-mod/releases/tag/v1.5.0")]
+    [InlineData("1.10.0", "version check: 1.10.0 is newer than the latest release (1.5.0)")]
+    public async Task VersionCheckTask_TaskStyle_SameAnswersAsTheCallbackStyle(string? running, string expected)
+    {
+        var environment = new Dictionary<string, string>();
+        if (running is not null)
+        {
+            environment["HUD_MOD_VERSION"] = running;
+        }
+
+        var run = await RunReplayedAsync("version_check_task.lua", environment: environment);
+
+        Assert.Equal([expected], run.Stdout);
+    }
+
     [Fact]
     public async Task Download_SaveToFile_WritesThePackageAndHoldsNothingInMemory()
     {
@@ -146,6 +163,35 @@ public class ExampleTests
             "link: status from session 1: recording, 42 fps",
             "app: session 1 crashes; back in 1.0 s",
             "link: the app went away (the server closed the connection (1001, server closing); reconnecting)",
+            "link: retrying in 0.25 s",
+            "link: app not reachable (cannot connect to " + url + ": connection refused; is the server running, and is the port right?)",
+            "link: retrying in 0.50 s",
+            $"link: connected to {url}",
+            "link: app session 2 says welcome",
+            "link: status from session 2: recording, 42 fps",
+            "link: done after 2 sessions",
+            "app: the link left after the last session; done");
+    }
+
+    [Fact]
+    public async Task CompanionLinkTask_AppGoesAwayAndComesBack_OneLoopReconnectsWithBackOff()
+    {
+        var port = LoopbackPorts.Free();
+
+        var run = await PluginNetProcess.RunAsync(
+            [Example("companion_app.lua"), Example("companion_link_task.lua"), "--timeout", "60"],
+            new Dictionary<string, string> { ["COMPANION_PORT"] = port.ToString(CultureInfo.InvariantCulture) });
+
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        var url = $"ws://127.0.0.1:{port}/";
+        AssertInOrder(
+            run,
+            $"app: session 1 listening on {url}",
+            $"link: connected to {url}",
+            "link: app session 1 says welcome",
+            "link: status from session 1: recording, 42 fps",
+            "app: session 1 crashes; back in 1.0 s",
+            "link: the app went away (closed (1001: server closing))",
             "link: retrying in 0.25 s",
             "link: app not reachable (cannot connect to " + url + ": connection refused; is the server running, and is the port right?)",
             "link: retrying in 0.50 s",

@@ -32,7 +32,7 @@ public partial class TypeDefinitionTests
         end
         for k in pairs(net) do print("table net." .. k) end
         for name, part in pairs(net) do walk("net." .. name, ":", part) end
-        for _, name in ipairs({ "event", "json", "log", "script" }) do walk(name, ".", _G[name]) end
+        for _, name in ipairs({ "event", "json", "log", "script", "task" }) do walk(name, ".", _G[name]) end
 
         local srv = assert(net.ws_server:listen(0, {}))
         walk("WsServer", ":", srv) -- pairs(srv) lists id, port and the methods
@@ -172,7 +172,7 @@ public partial class TypeDefinitionTests
         return names;
     }
 
-    [GeneratedRegex(@"^(event|json|log|script)\.(\w+) = ")]
+    [GeneratedRegex(@"^(event|json|log|script|task)\.(\w+) = ")]
     private static partial Regex ModuleValueLine();
 
     [GeneratedRegex(@"^---@class ([\w.]+)")]

@@ -3,6 +3,7 @@
 local raw, util, script_path = ...
 local type = type
 local handlers = {}
+local NONE = {}
 
 event = {}
 
@@ -28,13 +29,16 @@ end
 _SCRIPT_PATH = script_path
 
 return function(name, arg)
-  local list = handlers[name]
-  if list == nil then return end
+  local tasks = util.tasks -- the scheduler (Host/Lua/Tasks): frames wake its waits; unload ends its tasks
+  if tasks ~= nil and name == "frame_update" and not unloading then tasks.frame() end
   -- A handler added while firing runs from the next event on. After script.unload() no handler
   -- runs, not even the rest of this event's, except the script's own script_unloaded handlers.
   local own_unload = name == "script_unloaded" and type(arg) == "table" and arg.script_path == script_path
+  local list = handlers[name] or NONE
   for i = 1, #list do
     if unloading and not own_unload then return end
     util.call("event '" .. name .. "' handler", list[i], arg)
   end
+  -- After the script's own script_unloaded handlers (they may still look at their tasks): every task ends.
+  if own_unload and tasks ~= nil then tasks.shutdown() end
 end

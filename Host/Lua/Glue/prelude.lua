@@ -187,4 +187,22 @@ function util.call_field(where, t, key, ...)
   return util.call(where, call_field, t, key, ...)
 end
 
+-- For the task scheduler (Host/Lua/Tasks): the clock, tracebacks of a task's own stack, script
+-- positions and the error log.
+util.now = now
+util.traceback = traceback
+util.report_error = raw.report_error
+
+-- "file.lua:12": the nearest script line from `level` frames up (as for error()) on, or "?".
+function util.caller_position(level)
+  for up = level + 1, level + 10 do
+    local where = getinfo(up, "Sl")
+    if where == nil then break end
+    if where.currentline ~= nil and where.currentline > 0 and where.source:sub(1, 1) == "@" then
+      return where.short_src .. ":" .. where.currentline
+    end
+  end
+  return "?"
+end
+
 return util

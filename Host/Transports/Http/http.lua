@@ -107,6 +107,18 @@ local function send(fname, n, url, method, options, callback)
   return handle
 end
 
+-- Inside a task a call without a callback waits: the callback resumes the task with resp, and
+-- cancelling the task aborts the request (nobody is left to hear its "cancelled" answer).
+local function cancel_request(handle)
+  return function()
+    local id = handle.id
+    if pending[id] ~= nil then
+      pending[id] = nil
+      raw.cancel(id, "cancelled")
+    end
+  end
+end
+
 -- get(url, callback, timeout?) | get(url, options, callback)
 function http:get(url, a, b, ...)
   util.check_self(self, http, "get", "net.http:get")
@@ -114,7 +126,12 @@ function http:get(url, a, b, ...)
   check(url, 1, "get", "string")
   util.no_extra(4, "get", type(a) == "function" and "get(url, callback, timeout)"
     or "get(url, options, callback) (a timeout goes in options)", 2, ...)
-  if type(a) == "function" then
+  if b == nil and (a == nil or type(a) == "table") then -- get(url) | get(url, options) inside a task
+    local options = a or {}
+    util.check_keys(options, OPTIONS, 2, "get", "option")
+    local callback, wait = util.task_callback("net.http:get", 2)
+    return wait(cancel_request(send("get", 2, url, "GET", options, callback)))
+  elseif type(a) == "function" then
     check_opt(b, 3, "get", "number")
     if b ~= nil and not (b > 0) then arg_error(3, "get", "timeout must be a positive number of seconds") end
     req = send("get", 2, url, "GET", { timeout = b }, a)
@@ -133,7 +150,17 @@ function http:post(url, a, b, c, d, ...)
   util.check_self(self, http, "post", "net.http:post")
   local req
   check(url, 1, "post", "string")
-  if type(a) == "string" then
+  if type(a) == "string" and c == nil and d == nil then -- post(url, body, content_type) inside a task
+    check(b, 3, "post", "string")
+    util.no_extra(4, "post", "post(url, body, content_type) inside a task", 2, ...)
+    local callback, wait = util.task_callback("net.http:post", 2)
+    return wait(cancel_request(send("post", 2, url, "POST", { body = a, content_type = b }, callback)))
+  elseif type(a) == "table" and b == nil then -- post(url, options) inside a task
+    util.no_extra(3, "post", "post(url, options) inside a task", 2, c, d, ...)
+    util.check_keys(a, OPTIONS, 2, "post", "option")
+    local callback, wait = util.task_callback("net.http:post", 2)
+    return wait(cancel_request(send("post", 2, url, "POST", a, callback)))
+  elseif type(a) == "string" then
     util.no_extra(6, "post", "post(url, body, content_type, callback, timeout)", 2, ...)
     check(b, 3, "post", "string")
     check(c, 4, "post", "function")
@@ -164,8 +191,12 @@ function http:request(url, method, options, callback, ...)
     arg_error(3, "request", "table expected, got function (options come before the callback; pass {} for none)")
   end
   check(options, 3, "request", "table")
-  check(callback, 4, "request", "function")
   util.check_keys(options, OPTIONS, 3, "request", "option")
+  if callback == nil then -- request(url, method, options) inside a task
+    local wake, wait = util.task_callback("net.http:request", 2)
+    return wait(cancel_request(send("request", 3, url, method:upper(), options, wake)))
+  end
+  check(callback, 4, "request", "function")
   local req = send("request", 3, url, method:upper(), options, callback)
   return req
 end

@@ -25,14 +25,22 @@ end
 
 local callback_names = { "on_message", "on_error" }
 
--- bind(port, callbacks) -> UdpSocket | nil, reason
+-- A socket bound without callbacks keeps its datagrams here for sock:receive (a task). When the
+-- buffer is full a datagram is dropped and counted, and the next receive reports the count.
+local RECEIVE_BUFFER = 256
+local inboxes = {}                              -- id -> inbox of a socket bound without callbacks
+
+-- bind(port, callbacks) -> UdpSocket | nil, reason; bind(port): datagrams wait for sock:receive
 function udp:bind(port, callbacks, ...)
   util.check_self(self, udp, "bind", "net.udp:bind")
   local p = check_port(port, 1, "bind", 0)
-  check(callbacks, 2, "bind", "table")
+  util.check_opt(callbacks, 2, "bind", "table")
   util.no_extra(3, "bind", "bind(port, callbacks)", 2, ...)
-  util.check_keys(callbacks, callback_names, 2, "bind", "callback")
   local copy = {}
+  if callbacks == nil then
+    callbacks = copy
+  end
+  util.check_keys(callbacks, callback_names, 2, "bind", "callback")
   for i = 1, #callback_names do
     local name = callback_names[i]
     local value = callbacks[name]
@@ -50,7 +58,33 @@ function udp:bind(port, callbacks, ...)
   end
   records[handle] = { id = id, port = bound_or_reason }
   sockets[id] = copy
+  if callbacks == copy then
+    inboxes[id] = util.inbox(RECEIVE_BUFFER)
+  end
   return handle
+end
+
+-- receive(timeout?) inside a task -> data, from_host, from_port | nil, reason ("timed out",
+-- "closed", or how many datagrams were dropped because the buffer was full).
+function methods:receive(timeout)
+  local id = socket_id(self, "receive")
+  local inbox = inboxes[id]
+  if inbox == nil then
+    if sockets[id] == nil then
+      util.tasks.need("sock:receive", 2)
+      return nil, "closed"
+    end
+    error("sock:receive: this socket delivers datagrams to on_message (bind it without callbacks to receive in a task)", 2)
+  end
+  local dropped = inbox.dropped
+  if dropped ~= nil then
+    util.tasks.need("sock:receive", 2)
+    inbox.dropped = nil
+    return nil, format("%d datagram(s) dropped: the receive buffer (%d) was full", dropped, RECEIVE_BUFFER)
+  end
+  local data, host, port = inbox:receive(timeout, "sock:receive", 2)
+  if data == nil then return nil, host end
+  return data, host, port
 end
 
 -- send(host, port, data) -> bool (false once closed), or false, reason when a permission refuses
@@ -79,6 +113,11 @@ end
 function methods:close()
   local id = socket_id(self, "close")
   sockets[id] = nil
+  local inbox = inboxes[id]
+  if inbox ~= nil then
+    inboxes[id] = nil
+    inbox:finish("closed")
+  end
   raw.close(id)
 end
 
@@ -91,6 +130,11 @@ local names = { [0] = "on_message", "on_error" }
 local wheres = { [0] = "net.udp on_message callback", "net.udp on_error callback" }
 
 local function deliver(id, what, a, b, c)
+  local inbox = inboxes[id]
+  if inbox ~= nil then
+    if what == 0 and not inbox:push(a, b, c) then inbox.dropped = (inbox.dropped or 0) + 1 end
+    return
+  end
   local callbacks = sockets[id]
   if callbacks == nil then return end
   local name = names[what]

@@ -2,7 +2,8 @@
 -- keyed by its id, until the host delivers the connection's events on the menu thread.
 local raw, util, max_message = ...
 local check, arg_error, type, tostring, pairs = util.check, util.arg_error, type, tostring, pairs
-local math_type, find, lower = math.type, string.find, string.lower
+local math_type, find, lower, format = math.type, string.find, string.lower, string.format
+local setmetatable, error, pcall = setmetatable, error, pcall
 
 local ws = {}
 local connections = {}
@@ -180,6 +181,100 @@ function ws:is_open(id)
   util.check_self(self, ws, "is_open", "net.ws:is_open")
   id = util.check_integer(id, 1, "is_open", "connection id must be an integer")
   return raw.is_open(id) == true
+end
+
+-- open(url, options?) inside a task: waits for the handshake and returns a WsConnection to read
+-- with c:receive(), or nil, reason when it cannot connect. Messages wait in a buffer of
+-- RECEIVE_BUFFER; when it is full the connection is closed and receive says so after the buffered
+-- ones (nothing is dropped in silence). `reconnect` is connect's: a task calls open again instead.
+local RECEIVE_BUFFER = 256
+local open_records = setmetatable({}, { __mode = "k" })
+local conn_methods = {}
+local conn_meta = {
+  __index = function(c, key)
+    if key == "id" then return open_records[c].id end
+    return conn_methods[key]
+  end,
+  __newindex = function() error("a WsConnection has only the read-only field id", 2) end,
+  __tostring = function(c) return "WsConnection " .. tostring(open_records[c].id) end,
+  __name = "WsConnection",
+  __metatable = "WsConnection",
+}
+
+-- connect's argument errors, reworded for open (options are its argument #2) and raised at the script.
+local function open_error(err)
+  err = tostring(err):gsub("^%[pluginnet ws%]:%d+: ", ""):gsub("#3 to 'connect'", "#2 to 'open'")
+    :gsub("^net%.ws:connect:", "net.ws:open:")
+  error(err, 3)
+end
+
+function ws:open(url, options, ...)
+  util.check_self(self, ws, "open", "net.ws:open")
+  check(url, 1, "open", "string")
+  util.check_opt(options, 2, "open", "table")
+  util.no_extra(3, "open", "open(url, options)", 2, ...)
+  if options ~= nil and options.reconnect ~= nil then
+    arg_error(2, "open", "option 'reconnect' is for connect; in a task, call open again to reconnect")
+  end
+  local tasks = util.tasks
+  local rec = tasks.need("net.ws:open", 2)
+  local inbox, wake, opened, failure = util.inbox(RECEIVE_BUFFER), tasks.waker(rec), false, nil
+  local callbacks = {
+    on_open = function()
+      opened = true
+      wake(true)
+    end,
+    on_message = function(id, msg, is_binary)
+      if not inbox:push(msg, is_binary) then
+        inbox:finish(format("receive buffer full (%d messages waiting); the connection was closed", RECEIVE_BUFFER))
+        raw.close(id)
+      end
+    end,
+    on_error = function(_, err) failure = failure or err end,
+    on_close = function(_, code, reason)
+      local why = failure or format("closed (%d%s)", code, reason ~= "" and (": " .. reason) or "")
+      if opened then inbox:finish(why) else wake(false, why) end
+    end,
+  }
+  local ok, id = pcall(ws.connect, ws, url, callbacks, options)
+  if not ok then open_error(id) end
+  local is_open, why = tasks.suspend(rec, function() raw.close(id) end)
+  if not is_open then return nil, why end
+  local c = setmetatable({}, conn_meta)
+  open_records[c] = { id = id, inbox = inbox }
+  return c
+end
+
+local function conn_record(c, fname)
+  local record = open_records[c]
+  if record == nil then
+    error(format("c:%s must be called with a colon on a WsConnection: c:%s(...)", fname, fname), 3)
+  end
+  return record
+end
+
+-- c:receive(timeout?) -> msg, is_binary | nil, reason ("timed out", or why the connection ended).
+function conn_methods:receive(timeout)
+  local msg, is_binary = conn_record(self, "receive").inbox:receive(timeout, "c:receive", 2)
+  return msg, is_binary -- not a tail call: errors name the script's line
+end
+
+-- c:send(msg) / c:send_binary(data) -> bool, as net.ws:send and net.ws:send_binary.
+function conn_methods:send(msg)
+  local id = conn_record(self, "send").id
+  check(msg, 1, "send", "string")
+  return ws.send(ws, id, msg)
+end
+
+function conn_methods:send_binary(data)
+  local id = conn_record(self, "send_binary").id
+  check(data, 1, "send_binary", "string")
+  return ws.send_binary(ws, id, data)
+end
+
+-- c:close(): a normal close (1000); receive returns the messages already buffered, then nil, reason.
+function conn_methods:close()
+  raw.close(conn_record(self, "close").id)
 end
 
 -- Built once: deliver runs for every message, so it builds no strings.

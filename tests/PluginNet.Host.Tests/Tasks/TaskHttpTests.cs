@@ -1,0 +1,167 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using PluginNet.TestSupport;
+
+namespace PluginNet.Host.Tests.Tasks;
+
+/// <summary>net.http inside tasks against a real local server: waiting calls, cancellation that the server sees, errors across a wait.</summary>
+public class TaskHttpTests : IAsyncLifetime
+{
+    private TestHttpServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestHttpServer.StartAsync(app =>
+    {
+        app.Map("/step/{n:int}", async context =>
+        {
+            using var body = new StreamReader(context.Request.Body);
+            var received = await body.ReadToEndAsync();
+            await context.Response.WriteAsync($"{context.Request.Method} {context.Request.RouteValues["n"]} {received}");
+        });
+        app.Map("/teapot", context =>
+        {
+            context.Response.StatusCode = 418;
+            return Task.CompletedTask;
+        });
+    });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task SequentialRequestsInOneTask_ReadTopToBottom()
+    {
+        var output = await TaskRun.ToEndAsync($$"""
+            task.spawn(function()
+              local first = net.http:get("{{_server.Url("/step/1")}}")
+              local second = net.http:post("{{_server.Url("/step/2")}}", first.body, "text/plain")
+              local third = net.http:post("{{_server.Url("/step/3")}}", { body = "three", headers = { ["X-A"] = "b" } })
+              local fourth = net.http:request("{{_server.Url("/step/4")}}", "PUT", { body = "four" })
+              local fifth = net.http:get("{{_server.Url("/teapot")}}", { timeout = 10 })
+              print(first.body)
+              print(second.body)
+              print(third.body)
+              print(fourth.body)
+              print(fifth.status, fifth.ok)
+              script.unload()
+            end)
+            """);
+
+        Assert.Equal(["GET 1 ", "POST 2 GET 1 ", "POST 3 three", "PUT 4 four", "418\tfalse"], output.Prints);
+    }
+
+    [Fact]
+    public async Task TenThousandTasksEachWaitingOnARequest_AllComplete_ThePerScriptLimitQueuesThem()
+    {
+        // Spawned 250 a frame, so no single callback comes near the 250 ms limit; task.all waits for all.
+        var script = LuaScripts.Write($$"""
+            task.spawn(function()
+              local all = {}
+              for i = 1, 10000 do
+                all[i] = task.spawn(function() return net.http:get("{{_server.Url("/step/")}}" .. i).body end)
+                if i % 250 == 0 then task.wait() end
+              end
+              local bodies = task.all(all)
+              local right = 0
+              for i = 1, #bodies do
+                if bodies[i] == "GET " .. i .. " " then right = right + 1 end
+              end
+              print("right", right)
+              script.unload()
+            end)
+            """);
+        await using var runner = await EngineRunner.StartAsync([script], limit: TimeSpan.FromMinutes(3));
+        await runner.WaitForExitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(["right\t10000"], runner.Output.Prints);
+        Assert.Empty(TaskRun.Errors(runner.Output));
+    }
+
+    [Theory]
+    [InlineData("net.http:get(URL)", "net.http:get needs a callback, or call it inside task.spawn")]
+    [InlineData("net.http:get(URL, {})", "net.http:get needs a callback, or call it inside task.spawn")]
+    [InlineData("net.http:post(URL, 'b', 'text/plain')", "net.http:post needs a callback, or call it inside task.spawn")]
+    [InlineData("net.http:post(URL, {})", "net.http:post needs a callback, or call it inside task.spawn")]
+    [InlineData("net.http:request(URL, 'PUT', {})", "net.http:request needs a callback, or call it inside task.spawn")]
+    public async Task WithoutACallbackOutsideATask_RaisesAtTheScriptLine(string call, string expected)
+    {
+        var output = await TaskRun.ToEndAsync($$"""
+            local URL = "{{_server.Url("/step/1")}}"
+            print(pcall(function() {{call}} end))
+            script.unload()
+            """);
+
+        Assert.Matches(@"^false\t.*\.lua:2: " + System.Text.RegularExpressions.Regex.Escape(expected) + "$", output.Prints.Single());
+    }
+
+    [Fact]
+    public async Task CancelInTheMiddleOfARequest_TheServerSeesTheAbort_NothingResumes_TheLedgerLetsGo()
+    {
+        await using var hanging = new RawHttpServer(hang: true);
+        var script = LuaScripts.Write($$"""
+            local t = task.spawn(function()
+              local resp = net.http:get("{{hanging.Url("/never")}}")
+              print("RESUMED", resp.error)
+            end)
+            event.on("cancel_it", function() print("cancel", t:cancel(), t:status()) end)
+            print("waiting", t:status())
+            """);
+        await using var runner = await EngineRunner.StartAsync([script]);
+        await hanging.NextAsync(TaskRun.Within);
+        await runner.InvokeAsync(e => Assert.Single(e.Status().Single().Resources));
+
+        await runner.InvokeAsync(e => e.FireEvent("cancel_it"));
+
+        await hanging.WaitForHangUpAsync(TaskRun.Within);
+        await runner.InvokeAsync(e => Assert.Empty(e.Status().Single().Resources));
+        await runner.InvokeAsync(e => e.FireEvent("cancel_it")); // a second cancel: nothing left to cancel
+        Assert.Equal(["waiting\twaiting", "cancel\ttrue\tcancelled", "cancel\tfalse\tcancelled"], runner.Output.Prints);
+    }
+
+    [Fact]
+    public async Task ErrorAfterAWait_IsLoggedWithScriptLineAndATracebackShowingBothSides()
+    {
+        var output = await TaskRun.ToEndAsync($$"""
+            local function fetch_version(url)
+              local resp = net.http:get(url)
+              return resp.body:nope() -- fails after the wait
+            end
+            local function check_for_updates()
+              local version = fetch_version("{{_server.Url("/step/1")}}")
+              return version
+            end
+            local t = task.spawn(function()
+              check_for_updates()
+            end)
+            task.spawn(function()
+              while t:status() == "waiting" do task.wait(0.02) end
+              script.unload()
+            end)
+            """);
+
+        var error = Assert.Single(TaskRun.Errors(output));
+        Assert.Contains("error in task started at", error, StringComparison.Ordinal);
+        Assert.Matches(@"\.lua:3: .*'nope'", error);                  // the failing line, after the wait
+        Assert.Matches(@"\.lua:6: in ", error);                       // the caller of the frame that waited
+        Assert.Matches(@"\.lua:10: in ", error);                      // the task's own function
+        Assert.Matches(@"\(task started at .*\.lua:9\)", error);      // the side that started it
+    }
+
+    [Fact]
+    public async Task ARunawayTask_IsAbortedLikeARunawayCallback_AndTheScriptGoesOn()
+    {
+        var output = await TaskRun.ToEndAsync($$"""
+            local spinner = task.spawn(function()
+              net.http:get("{{_server.Url("/step/1")}}")
+              while true do end
+            end)
+            task.spawn(function()
+              while spinner:status() == "waiting" do task.wait(0.02) end
+              print("after", spinner:status())
+              script.unload()
+            end)
+            """);
+
+        Assert.Equal(["after\tfailed"], output.Prints);
+        var error = Assert.Single(TaskRun.Errors(output));
+        Assert.Matches(@"\.lua:3: callback aborted: still running after 250 ms", error);
+    }
+}
