@@ -34,7 +34,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Options = options ?? new EngineOptions();
         Plugins = new PluginManager(Options.Output);
         _unloader = new ScriptUnloader(_scripts, Options.Output);
-        _scriptServices = new ScriptServices(Dispatcher, Options.Output, Options.CallbackTimeLimit, Options.MaxScriptMemoryBytes);
+        _scriptServices = new ScriptServices(Dispatcher, Options.Output, Options.CallbackTimeLimit, Options.MaxScriptMemoryBytes, Options.MaxPatternSteps);
         _netServices = new NetServices(
             Transports,
             () => _config?.Permissions ?? NetPermissions.AllowAll,

@@ -4,6 +4,7 @@ using System.Text;
 using KeraLua;
 using PluginNet.Core.Resources;
 using PluginNet.Host.Lua.Memory;
+using PluginNet.Host.Lua.Patterns;
 using PluginNet.Host.Output;
 using LuaState = KeraLua.Lua;
 
@@ -61,6 +62,10 @@ internal sealed class ScriptRuntime : IDisposable
         RunGlue("sandbox", 0, 3); // traceback, sethook, getinfo
         State.PushCopy(-3);
         _tracebackRef = State.Ref(LuaRegistry.Index);
+        PushRawTable(new() { ["match"] = PatternFunctions.Match, ["room"] = PatternFunctions.Room });
+        State.PushInteger(Services.MaxPatternSteps);
+        State.PushInteger(Services.MaxPatternSteps);
+        RunGlue("patterns", 3, 0);
 
         PushRawTable(new()
         {

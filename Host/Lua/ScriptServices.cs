@@ -1,5 +1,6 @@
 using PluginNet.Core.Threading;
 using PluginNet.Host.Output;
+using PluginNet.Host.Plugins;
 
 namespace PluginNet.Host.Lua;
 
@@ -8,4 +9,5 @@ namespace PluginNet.Host.Lua;
 /// <param name="Output">Print and log.</param>
 /// <param name="CallbackTimeLimit">How long one callback may run before it is aborted.</param>
 /// <param name="MaxScriptMemoryBytes">Lua memory one script may hold.</param>
-internal sealed record ScriptServices(MenuThreadDispatcher Dispatcher, IScriptOutput Output, TimeSpan CallbackTimeLimit, long MaxScriptMemoryBytes);
+/// <param name="MaxPatternSteps">Steps one call of string.find/match/gmatch/gsub may take (see Glue/patterns.lua).</param>
+internal sealed record ScriptServices(MenuThreadDispatcher Dispatcher, IScriptOutput Output, TimeSpan CallbackTimeLimit, long MaxScriptMemoryBytes, long MaxPatternSteps = EngineLimits.DefaultMaxPatternSteps);

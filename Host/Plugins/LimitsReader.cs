@@ -9,7 +9,7 @@ internal sealed class LimitsReader(string filePath)
     private const long MaxBodyBytes = 64L * 1024 * 1024;
     private const long MaxQueueBytes = 1024L * 1024 * 1024;
     private static readonly string[] Areas = ["engine", "http", "ws", "ws_server", "udp"];
-    private static readonly string[] EngineFields = ["callback_budget_ms", "callback_time_limit_ms", "max_script_memory_bytes"];
+    private static readonly string[] EngineFields = ["callback_budget_ms", "callback_time_limit_ms", "max_script_memory_bytes", "max_pattern_steps"];
     private static readonly string[] HttpFields = ["max_concurrent_per_script", "default_timeout_s", "max_body_bytes"];
     private static readonly string[] WsFields = ["max_message_bytes"];
     private static readonly string[] WsServerFields =
@@ -39,7 +39,8 @@ internal sealed class LimitsReader(string filePath)
             engine = new EngineLimits(
                 (int)Whole(fields, "engine", "callback_budget_ms", 1, 1000, engine.CallbackBudgetMs),
                 (int)Whole(fields, "engine", "callback_time_limit_ms", 10, 60_000, engine.CallbackTimeLimitMs),
-                Whole(fields, "engine", "max_script_memory_bytes", 1024L * 1024, 1L << 40, engine.MaxScriptMemoryBytes));
+                Whole(fields, "engine", "max_script_memory_bytes", 1024L * 1024, 1L << 40, engine.MaxScriptMemoryBytes),
+                Whole(fields, "engine", "max_pattern_steps", 10_000, 1L << 50, engine.MaxPatternSteps));
         }
 
         var http = HttpLimits.Defaults;
