@@ -49,6 +49,12 @@ public sealed record EngineOptions
     public long MaxPatternSteps { get; init; } = EngineLimits.DefaultMaxPatternSteps;
 
     /// <summary>
+    /// After how long one call into a script (which the runaway guard did not end: a single long
+    /// library call) is logged as the menu thread being stuck, naming the script and the call. Default 5 s.
+    /// </summary>
+    public TimeSpan StuckCallLogAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// HTTP requests one script may have on the wire at once; more are queued in order (never
     /// dropped) and sent as earlier ones finish, so one script cannot starve the others. Default 16.
     /// </summary>
