@@ -16,6 +16,7 @@ internal sealed class LimitsReader(string filePath)
     [
         "max_message_bytes", "max_queued_bytes_per_client", "max_request_head_bytes", "max_request_body_bytes",
         "request_timeout_s", "answer_timeout_s", "max_concurrent_requests",
+        "max_reassembly_bytes_per_server", "max_reassembly_bytes_per_process",
     ];
     private static readonly string[] UdpFields = ["max_queued_bytes_per_socket"];
 
@@ -71,7 +72,9 @@ internal sealed class LimitsReader(string filePath)
                 Whole(fields, "ws_server", "max_request_body_bytes", 0, MaxBodyBytes, server.MaxRequestBodyBytes),
                 (int)Whole(fields, "ws_server", "request_timeout_s", 1, 3600, server.RequestTimeoutS),
                 (int)Whole(fields, "ws_server", "answer_timeout_s", 1, 3600, server.AnswerTimeoutS),
-                (int)Whole(fields, "ws_server", "max_concurrent_requests", 1, 10_000, server.MaxConcurrentRequests));
+                (int)Whole(fields, "ws_server", "max_concurrent_requests", 1, 10_000, server.MaxConcurrentRequests),
+                Whole(fields, "ws_server", "max_reassembly_bytes_per_server", 65_536, 1L << 40, server.MaxReassemblyBytesPerServer),
+                Whole(fields, "ws_server", "max_reassembly_bytes_per_process", 65_536, 1L << 40, server.MaxReassemblyBytesPerProcess));
         }
 
         var udp = UdpLimits.Defaults;
