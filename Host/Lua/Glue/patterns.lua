@@ -16,11 +16,13 @@ local SCAN, ANCHOR, WHOLE = 1, 2, 4
 
 -- Pattern -> the longest subject the native matcher may take. Bounded: a script building patterns
 -- on the fly starts a fresh table now and then instead of growing this one for ever.
-local room, rooms = {}, 0
-local function room_of(p)
-  local r = raw_room(p, native_budget)
-  if rooms >= 512 then room, rooms = {}, 0 end
-  room[p], rooms = r, rooms + 1
+-- find/match/gsub read a leading "^" as an anchor (one start); gmatch does not, so it has its own.
+local room, room_g, rooms = {}, {}, 0
+local function room_of(p, anchors)
+  local r = raw_room(p, native_budget, anchors)
+  if rooms >= 512 then room, room_g, rooms = {}, {}, 0 end
+  if anchors then room[p] = r else room_g[p] = r end
+  rooms = rooms + 1
   return r
 end
 
@@ -53,9 +55,9 @@ local function start_of(init, len)
   return len + init + 1
 end
 
-local function guarded(s, p)
+local function guarded(s, p, anchors)
   if type(s) ~= "string" or type(p) ~= "string" then return false end
-  local r = room[p] or room_of(p)
+  local r = (anchors and room or room_g)[p] or room_of(p, anchors)
   return #s > r
 end
 
@@ -72,7 +74,7 @@ end
 string.find = function(s, p, init, plain)
   local r = room[p]
   if r ~= nil and type(s) == "string" and #s <= r then return find(s, p, init, plain) end
-  if plain or not guarded(s, p) then return find(s, p, init, plain) end
+  if plain or not guarded(s, p, true) then return find(s, p, init, plain) end
   local i = opt_integer(init, 1)
   if i == nil then return find(s, p, init, plain) end
   local pos = start_of(i, #s)
@@ -83,7 +85,7 @@ end
 string.match = function(s, p, init)
   local r = room[p]
   if r ~= nil and type(s) == "string" and #s <= r then return match(s, p, init) end
-  if not guarded(s, p) then return match(s, p, init) end
+  if not guarded(s, p, true) then return match(s, p, init) end
   local i = opt_integer(init, 1)
   if i == nil then return match(s, p, init) end
   local pos = start_of(i, #s)
@@ -92,7 +94,9 @@ string.match = function(s, p, init)
 end
 
 string.gmatch = function(s, p, init)
-  if not guarded(s, p) then return gmatch(s, p, init) end
+  local r = room_g[p]
+  if r ~= nil and type(s) == "string" and #s <= r then return gmatch(s, p, init) end
+  if not guarded(s, p, false) then return gmatch(s, p, init) end
   local i = opt_integer(init, 1)
   if i == nil then return gmatch(s, p, init) end
   local len = #s
@@ -140,7 +144,9 @@ local function replacement(repl, kind, whole, ...)
 end
 
 string.gsub = function(s, p, repl, n)
-  if not guarded(s, p) then return gsub(s, p, repl, n) end
+  local r = room[p]
+  if r ~= nil and type(s) == "string" and #s <= r then return gsub(s, p, repl, n) end
+  if not guarded(s, p, true) then return gsub(s, p, repl, n) end
   local kind = type(repl)
   local len = #s
   local max_n = opt_integer(n, len + 1)

@@ -5,15 +5,20 @@ namespace PluginNet.Host.Lua.Patterns;
 /// nested repetition: each variable-length item (<c>* + -</c>, <c>%b</c>, a back-reference
 /// <c>%1</c>) can try at most n+1 lengths for each way the items before it matched, each <c>?</c>
 /// two, and find/gmatch/gsub try up to n+1 starts; so one call costs at most
-/// (n+1)^(v+1) · 2^q · (m+1) steps for a subject of n bytes, a pattern of m bytes with v
+/// (n+1)^(v+1) · 2^q · (m+1) steps ((n+1)^v · 2^q · (m+1) when a leading <c>^</c> anchors it) for a subject of n bytes, a pattern of m bytes with v
 /// variable-length items and q optional ones. Below the budget the native functions run as they
 /// are; above it the guarded matcher does, counting its steps.
 /// </summary>
 internal static class PatternCost
 {
-    /// <summary>The longest subject for which the bound stays within <paramref name="budget"/>; -1 when none does (or the pattern is malformed: the guarded path reports it in Lua's words).</summary>
-    public static long Room(ReadOnlySpan<byte> p, long budget)
+    /// <summary>
+    /// The longest subject for which the bound stays within <paramref name="budget"/>; -1 when none
+    /// does (or the pattern is malformed: the guarded path reports it in Lua's words). With
+    /// <paramref name="anchors"/> (find, match, gsub) a leading <c>^</c> means one start only.
+    /// </summary>
+    public static long Room(ReadOnlySpan<byte> p, long budget, bool anchors)
     {
+        var starts = anchors && p.Length > 0 && p[0] == '^' ? 0 : 1;
         if (!Count(p, out var variable, out var optional))
         {
             return -1;
@@ -30,7 +35,12 @@ internal static class PatternCost
             return -1;
         }
 
-        var room = Math.Floor(Math.Pow(budget / perStart, 1.0 / (variable + 1))) - 1;
+        if (variable + starts == 0)
+        {
+            return long.MaxValue / 2; // one start, no repetition: at most 2^q tries of a pattern
+        }
+
+        var room = Math.Floor(Math.Pow(budget / perStart, 1.0 / (variable + starts))) - 1;
         return room >= long.MaxValue / 2 ? long.MaxValue / 2 : (long)room;
     }
 

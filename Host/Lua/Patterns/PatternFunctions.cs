@@ -74,11 +74,11 @@ internal static unsafe partial class PatternFunctions
         }
     }
 
-    /// <summary>room(p, budget): the longest subject on which Lua's own matcher stays within the budget whatever happens (see <see cref="PatternCost"/>).</summary>
+    /// <summary>room(p, budget, anchors): the longest subject on which Lua's own matcher stays within the budget whatever happens (see <see cref="PatternCost"/>).</summary>
     public static int Room(LuaState state)
     {
         var p = Bytes(state, 1, out var lp);
-        state.PushInteger(PatternCost.Room(new ReadOnlySpan<byte>(p, (int)lp), state.ToInteger(2)));
+        state.PushInteger(PatternCost.Room(new ReadOnlySpan<byte>(p, (int)lp), state.ToInteger(2), state.ToBoolean(3)));
         return 1;
     }
 
