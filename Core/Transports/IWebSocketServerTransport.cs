@@ -39,6 +39,15 @@ public sealed record WebSocketListenRequest(
 
     /// <summary>How plain HTTP requests on the same port are answered, and where WebSockets are accepted.</summary>
     public HttpServerOptions Http { get; init; } = new();
+
+    /// <summary>
+    /// Bytes all clients of this server may hold at once in messages still arriving (reassembly
+    /// buffers); a client whose message would take the server past it is closed with 1013.
+    /// </summary>
+    public long MaxReassemblyBytesPerServer { get; init; } = WebSocketLimits.MaxReassemblyBytesPerServer;
+
+    /// <summary>The same for all servers of the process together (the plugin shares one budget among them).</summary>
+    public long MaxReassemblyBytesPerProcess { get; init; } = WebSocketLimits.MaxReassemblyBytesPerProcess;
 }
 
 /// <summary>What a server reports back to the host, per client.</summary>

@@ -26,4 +26,13 @@ public static class WebSocketLimits
 
     /// <summary>Message too big.</summary>
     public const int MessageTooBig = 1009;
+
+    /// <summary>Try again later: the server is out of a shared resource (its memory budget for partial messages).</summary>
+    public const int TryAgainLater = 1013;
+
+    /// <summary>Default bytes all clients of one server may hold in partly received messages (256 MiB).</summary>
+    public const long MaxReassemblyBytesPerServer = 256L * 1024 * 1024;
+
+    /// <summary>Default bytes all servers of one process may hold in partly received messages (512 MiB).</summary>
+    public const long MaxReassemblyBytesPerProcess = 512L * 1024 * 1024;
 }

@@ -71,6 +71,9 @@ internal static class RunCommand
         return command;
     }
 
+    // How long a signal waits for the menu thread to unload the scripts before the process just ends.
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1.5);
+
     private static int Run(FileInfo[] scripts, double? timeoutSeconds, EngineOptions options, FileInfo? pluginsFile, bool watch, bool console)
     {
         var output = options.Output;
@@ -95,6 +98,8 @@ internal static class RunCommand
         options = options.WithLimits(config.Limits);
         var engine = new PluginNetEngine(options);
         var signal = 0;
+        var runReturned = false;
+        Timer? forcedExit = null;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => Stop(ctx, ExitCodes.Interrupted));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => Stop(ctx, ExitCodes.Terminated));
 
@@ -125,6 +130,7 @@ internal static class RunCommand
         }
 
         var result = engine.Run(timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+        Volatile.Write(ref runReturned, true);
         engine.DisposeAsync().AsTask().GetAwaiter().GetResult(); // the frame loop is over: nothing needs this thread now
 
         return result switch
@@ -139,6 +145,18 @@ internal static class RunCommand
             context.Cancel = true; // unload gracefully instead of dying
             Volatile.Write(ref signal, code);
             engine.RequestStop();
+            // The stop goes through the menu thread; if it is stuck in one call (see MenuThreadWatchdog)
+            // the process ends anyway, with the signal's code, instead of outliving the signal.
+            Interlocked.CompareExchange(ref forcedExit, new Timer(_ => ExitIfStuck(code), null, StopGrace, Timeout.InfiniteTimeSpan), null);
+        }
+
+        void ExitIfStuck(int code)
+        {
+            if (!Volatile.Read(ref runReturned))
+            {
+                output.Log(LogLevel.Error, null, $"the menu thread did not stop within {StopGrace.TotalSeconds} s (stuck in one call); exiting without unloading the scripts");
+                Environment.Exit(code);
+            }
         }
     }
 }

@@ -42,6 +42,19 @@ public sealed record EngineOptions
     public long MaxScriptMemoryBytes { get; init; } = EngineLimits.DefaultMaxScriptMemoryBytes;
 
     /// <summary>
+    /// Steps one call of <c>string.find</c>, <c>match</c>, <c>gmatch</c> or <c>gsub</c> may take: a call
+    /// that could need more runs on a guarded matcher that fails with an error past it, so a
+    /// backtracking pattern cannot freeze the menu thread. Default 50 million.
+    /// </summary>
+    public long MaxPatternSteps { get; init; } = EngineLimits.DefaultMaxPatternSteps;
+
+    /// <summary>
+    /// After how long one call into a script (which the runaway guard did not end: a single long
+    /// library call) is logged as the menu thread being stuck, naming the script and the call. Default 5 s.
+    /// </summary>
+    public TimeSpan StuckCallLogAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// HTTP requests one script may have on the wire at once; more are queued in order (never
     /// dropped) and sent as earlier ones finish, so one script cannot starve the others. Default 16.
     /// </summary>
@@ -93,6 +106,7 @@ public sealed record EngineOptions
             CallbackBudget = TimeSpan.FromMilliseconds(limits.Engine.CallbackBudgetMs),
             CallbackTimeLimit = TimeSpan.FromMilliseconds(limits.Engine.CallbackTimeLimitMs),
             MaxScriptMemoryBytes = limits.Engine.MaxScriptMemoryBytes,
+            MaxPatternSteps = limits.Engine.MaxPatternSteps,
             MaxConcurrentRequestsPerScript = limits.Http.MaxConcurrentPerScript,
             DefaultHttpTimeout = TimeSpan.FromSeconds(limits.Http.DefaultTimeoutS),
             MaxHttpBodyBytes = limits.Http.MaxBodyBytes,

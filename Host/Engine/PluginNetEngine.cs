@@ -25,6 +25,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     private readonly List<ILuaModule> _applicationModules = [];
     private readonly ScriptUnloader _unloader;
     private readonly ScriptServices _scriptServices;
+    private readonly MenuThreadWatchdog _watchdog;
     private readonly NetServices _netServices;
     private PluginConfig? _config;
     private long _frame;
@@ -35,7 +36,9 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Options = options ?? new EngineOptions();
         Plugins = new PluginManager(Options.Output);
         _unloader = new ScriptUnloader(_scripts, Options.Output);
-        _scriptServices = new ScriptServices(Dispatcher, Options.Output, Options.CallbackTimeLimit, Options.MaxScriptMemoryBytes);
+        var watch = new MenuThreadWatch();
+        _watchdog = new MenuThreadWatchdog(watch, Options.Output, Options.StuckCallLogAfter);
+        _scriptServices = new ScriptServices(Dispatcher, Options.Output, Options.CallbackTimeLimit, Options.MaxScriptMemoryBytes, Options.MaxPatternSteps, watch);
         _netServices = new NetServices(
             Transports,
             () => _config?.Permissions ?? NetPermissions.AllowAll,
@@ -247,6 +250,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         Transports.Rebuild(Plugins.Plugins);
         _netServices.HttpGovernor.Dispose();
         Dispatcher.Dispose();
+        _watchdog.Dispose();
     }
 
     private IEnumerable<IScriptModule> BuiltInModules() =>

@@ -4,6 +4,7 @@ using System.Text;
 using KeraLua;
 using PluginNet.Core.Resources;
 using PluginNet.Host.Lua.Memory;
+using PluginNet.Host.Lua.Patterns;
 using PluginNet.Host.Output;
 using LuaState = KeraLua.Lua;
 
@@ -62,6 +63,10 @@ internal sealed class ScriptRuntime : IDisposable
         RunGlue("sandbox", 0, 3); // traceback, sethook, getinfo
         State.PushCopy(-3);
         _tracebackRef = State.Ref(LuaRegistry.Index);
+        PushRawTable(new() { ["match"] = PatternFunctions.Match, ["room"] = PatternFunctions.Room });
+        State.PushInteger(Services.MaxPatternSteps);
+        State.PushInteger(Services.MaxPatternSteps);
+        RunGlue("patterns", 3, 0);
 
         PushRawTable(new()
         {
@@ -186,7 +191,7 @@ internal sealed class ScriptRuntime : IDisposable
         }
 
         // util.call runs the chunk under the runaway guard and reports an error with its traceback.
-        var ran = PCallLimited(2, 1) == LuaStatus.OK && State.ToBoolean(-1);
+        var ran = PCallLimited(2, 1, "loading the script") == LuaStatus.OK && State.ToBoolean(-1);
         State.SetTop(top);
         return ran;
     }
@@ -213,7 +218,7 @@ internal sealed class ScriptRuntime : IDisposable
     /// </summary>
     public void CallProtected(int argumentCount, int top, string where)
     {
-        if (PCallLimited(argumentCount, 0) != LuaStatus.OK)
+        if (PCallLimited(argumentCount, 0, where) != LuaStatus.OK)
         {
             ReportError(where, PopMessage());
         }
@@ -284,15 +289,17 @@ internal sealed class ScriptRuntime : IDisposable
 
     // Script code runs with the memory limit enforced; a failed allocation there is a Lua error the
     // protected call catches. The host's own pushes outside it must never fail.
-    private LuaStatus PCallLimited(int argumentCount, int resultCount)
+    private LuaStatus PCallLimited(int argumentCount, int resultCount, string where)
     {
         var was = _memory.Enforce(true);
+        Services.Watch?.Enter(ScriptPath, where);
         try
         {
             return State.PCall(argumentCount, resultCount, 0);
         }
         finally
         {
+            Services.Watch?.Leave();
             _memory.Enforce(was);
         }
     }

@@ -8,4 +8,6 @@ namespace PluginNet.Host.Lua;
 /// <param name="Output">Print and log.</param>
 /// <param name="CallbackTimeLimit">How long one callback may run before it is aborted.</param>
 /// <param name="MaxScriptMemoryBytes">Lua memory one script may hold.</param>
-internal sealed record ScriptServices(MenuThreadDispatcher Dispatcher, IScriptOutput Output, TimeSpan CallbackTimeLimit, long MaxScriptMemoryBytes);
+/// <param name="Watch">Told when the menu thread enters and leaves a script (the watchdog reads it).</param>
+/// <param name="MaxPatternSteps">Steps one call of string.find/match/gmatch/gsub may take (see Glue/patterns.lua).</param>
+internal sealed record ScriptServices(MenuThreadDispatcher Dispatcher, IScriptOutput Output, TimeSpan CallbackTimeLimit, long MaxScriptMemoryBytes, long MaxPatternSteps = 50_000_000, MenuThreadWatch? Watch = null);

@@ -9,13 +9,14 @@ internal sealed class LimitsReader(string filePath)
     private const long MaxBodyBytes = 64L * 1024 * 1024;
     private const long MaxQueueBytes = 1024L * 1024 * 1024;
     private static readonly string[] Areas = ["engine", "http", "ws", "ws_server", "udp"];
-    private static readonly string[] EngineFields = ["callback_budget_ms", "callback_time_limit_ms", "max_script_memory_bytes"];
+    private static readonly string[] EngineFields = ["callback_budget_ms", "callback_time_limit_ms", "max_script_memory_bytes", "max_pattern_steps"];
     private static readonly string[] HttpFields = ["max_concurrent_per_script", "default_timeout_s", "max_body_bytes", "rate_limits", "max_hold_s"];
     private static readonly string[] WsFields = ["max_message_bytes"];
     private static readonly string[] WsServerFields =
     [
         "max_message_bytes", "max_queued_bytes_per_client", "max_request_head_bytes", "max_request_body_bytes",
         "request_timeout_s", "answer_timeout_s", "max_concurrent_requests",
+        "max_reassembly_bytes_per_server", "max_reassembly_bytes_per_process",
     ];
     private static readonly string[] UdpFields = ["max_queued_bytes_per_socket"];
 
@@ -39,7 +40,8 @@ internal sealed class LimitsReader(string filePath)
             engine = new EngineLimits(
                 (int)Whole(fields, "engine", "callback_budget_ms", 1, 1000, engine.CallbackBudgetMs),
                 (int)Whole(fields, "engine", "callback_time_limit_ms", 10, 60_000, engine.CallbackTimeLimitMs),
-                Whole(fields, "engine", "max_script_memory_bytes", 1024L * 1024, 1L << 40, engine.MaxScriptMemoryBytes));
+                Whole(fields, "engine", "max_script_memory_bytes", 1024L * 1024, 1L << 40, engine.MaxScriptMemoryBytes),
+                Whole(fields, "engine", "max_pattern_steps", 10_000, 1L << 50, engine.MaxPatternSteps));
         }
 
         var http = HttpLimits.Defaults;
@@ -75,7 +77,9 @@ internal sealed class LimitsReader(string filePath)
                 Whole(fields, "ws_server", "max_request_body_bytes", 0, MaxBodyBytes, server.MaxRequestBodyBytes),
                 (int)Whole(fields, "ws_server", "request_timeout_s", 1, 3600, server.RequestTimeoutS),
                 (int)Whole(fields, "ws_server", "answer_timeout_s", 1, 3600, server.AnswerTimeoutS),
-                (int)Whole(fields, "ws_server", "max_concurrent_requests", 1, 10_000, server.MaxConcurrentRequests));
+                (int)Whole(fields, "ws_server", "max_concurrent_requests", 1, 10_000, server.MaxConcurrentRequests),
+                Whole(fields, "ws_server", "max_reassembly_bytes_per_server", 65_536, 1L << 40, server.MaxReassemblyBytesPerServer),
+                Whole(fields, "ws_server", "max_reassembly_bytes_per_process", 65_536, 1L << 40, server.MaxReassemblyBytesPerProcess));
         }
 
         var udp = UdpLimits.Defaults;

@@ -27,6 +27,9 @@ public static class Documented
     /// <summary>Close code: a message over the size limit.</summary>
     public const int MessageTooBig = 1009;
 
+    /// <summary>Close code: try again later (the server's budget for messages still arriving is spent).</summary>
+    public const int TryAgainLater = 1013;
+
     /// <summary>The largest single WebSocket message, client and server: 64 MiB.</summary>
     public const long MaxMessageBytes = 64L * 1024 * 1024;
 

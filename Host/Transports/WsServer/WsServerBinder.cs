@@ -86,6 +86,8 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
                 Compress = state.ToBoolean(6),
                 PingInterval = Seconds(state, 7),
                 PongTimeout = Seconds(state, 8),
+                MaxReassemblyBytesPerServer = Net.WsServer.MaxReassemblyBytesPerServer,
+                MaxReassemblyBytesPerProcess = Net.WsServer.MaxReassemblyBytesPerProcess,
             };
             try
             {

@@ -13,12 +13,50 @@ internal sealed partial class ClientConnection
     private long _tooBigAt;
     private long _deadlineExtendedAt;
 
+    // Bytes of reassembly buffer this connection has counted against the server's budget.
+    private long _held;
+
     private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
         var assembly = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);
+        _budget.Add(_held = assembly.Capacity);
+        try
+        {
+            await ReceiveMessagesAsync(assembly, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _budget.Release(_held);
+            _held = 0;
+        }
+    }
+
+    private async Task ReceiveMessagesAsync(ArrayBufferWriter<byte> assembly, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            var result = await _socket.ReceiveAsync(assembly.GetMemory(ServerSettings.ReceiveChunkBytes), cancellationToken)
+            if (!_closedLocally && !ReserveForNextRead(assembly))
+            {
+                // The server (or the process) holds as much of partial messages as it may: this
+                // client's message would take it past that, so it is closed, the others go on.
+                assembly = Fresh();
+                Raise(() => _events.OnError(
+                    Id, "the server's memory budget for messages still arriving is spent; closing with 1013"));
+                if (RequestClose(
+                    WebSocketLimits.TryAgainLater, "server busy", dropPending: true, error: null, ServerSettings.CloseHandshakeTimeout))
+                {
+                    _tooBigAt = _deadlineExtendedAt = Stopwatch.GetTimestamp();
+                }
+            }
+
+            var memory = assembly.GetMemory(ServerSettings.ReceiveChunkBytes);
+            if (assembly.Capacity > _held)
+            {
+                _budget.Add(assembly.Capacity - _held); // the growth was foreseen and reserved; this only squares the count
+                _held = assembly.Capacity;
+            }
+
+            var result = await _socket.ReceiveAsync(memory, cancellationToken)
                 .ConfigureAwait(false);
             if (result.MessageType == WebSocketMessageType.Close)
             {
@@ -42,7 +80,7 @@ internal sealed partial class ClientConnection
             if (assembly.WrittenCount > _maxMessageBytes || announcedTooBig)
             {
                 // Stop buffering now: from here on (we are closing) the rest is read and dropped.
-                assembly = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);
+                assembly = Fresh();
                 Raise(() => _events.OnError(
                     Id, $"message larger than {_maxMessageBytes} bytes; closing with 1009"));
                 if (RequestClose(
@@ -59,7 +97,7 @@ internal sealed partial class ClientConnection
                 var payload = assembly.WrittenSpan.ToArray();
                 if (assembly.Capacity > ServerSettings.KeptAssemblyBufferBytes)
                 {
-                    assembly = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);
+                    assembly = Fresh();
                 }
                 else
                 {
@@ -70,6 +108,42 @@ internal sealed partial class ClientConnection
                 Raise(() => _events.OnMessage(Id, payload, isText));
             }
         }
+    }
+
+    /// <summary>
+    /// Reserves what the next read's buffer will take if it must grow (ArrayBufferWriter doubles:
+    /// it grows by its size, or by the chunk asked for when that is more). False: the budget refuses.
+    /// </summary>
+    private bool ReserveForNextRead(ArrayBufferWriter<byte> assembly)
+    {
+        if (assembly.FreeCapacity >= ServerSettings.ReceiveChunkBytes)
+        {
+            return true;
+        }
+
+        var grown = (long)assembly.Capacity + Math.Max(ServerSettings.ReceiveChunkBytes, assembly.Capacity);
+        var more = grown - _held;
+        if (more <= 0)
+        {
+            return true;
+        }
+
+        if (!_budget.TryReserve(more))
+        {
+            return false;
+        }
+
+        _held += more;
+        return true;
+    }
+
+    // A new small buffer in place of a big one, giving the big one's bytes back to the budget.
+    private ArrayBufferWriter<byte> Fresh()
+    {
+        var fresh = new ArrayBufferWriter<byte>(ServerSettings.ReceiveChunkBytes);
+        _budget.Release(_held - fresh.Capacity);
+        _held = fresh.Capacity;
+        return fresh;
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ internal sealed partial class ClientConnection
     private readonly WebSocket _socket;
     private readonly IWebSocketServerEvents _events;
     private readonly long _maxMessageBytes;
+    private readonly ReassemblyBudget _budget;
     private readonly long _maxQueuedBytes;
     private readonly TimeSpan _pongTimeout;
     private readonly CancellationTokenSource _abort;
@@ -42,6 +43,7 @@ internal sealed partial class ClientConnection
     /// <param name="request">The server's limits.</param>
     /// <param name="requestAborted">Kestrel's abort of the underlying connection.</param>
     /// <param name="frameScan">What the server reads from the client's frame headers beside the socket (see <see cref="MaskCheckingStream"/>), or null.</param>
+    /// <param name="budget">The server's budget for partly received messages (see <see cref="ReassemblyBudget"/>).</param>
     /// <param name="stoppedBeingOpen">Called once, when <see cref="IsOpen"/> turns false (the server keeps its count of open clients with it).</param>
     public ClientConnection(
         long id,
@@ -50,8 +52,10 @@ internal sealed partial class ClientConnection
         WebSocketListenRequest request,
         CancellationToken requestAborted,
         IClientFrameScan? frameScan,
-        Action stoppedBeingOpen)
+        Action stoppedBeingOpen,
+        ReassemblyBudget budget)
     {
+        _budget = budget;
         Id = id;
         _frameScan = frameScan;
         _stoppedBeingOpen = stoppedBeingOpen;

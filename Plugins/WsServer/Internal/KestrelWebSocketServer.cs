@@ -11,6 +11,7 @@ internal sealed partial class KestrelWebSocketServer : IWebSocketServer
 {
     private readonly ConcurrentDictionary<long, ClientConnection> _clients = new();
     private readonly WebSocketListenRequest _request;
+    private readonly ReassemblyBudget _budget;
     private readonly IWebSocketServerEvents _events;
     private readonly OriginPolicy _origins;
     private readonly HttpPipeline _http;
@@ -30,6 +31,8 @@ internal sealed partial class KestrelWebSocketServer : IWebSocketServer
         WebSocketListenRequest request, IWebSocketServerEvents events, Action<KestrelWebSocketServer> onClosed)
     {
         _request = request;
+        ReassemblyBudget.Process.SetLimit(request.MaxReassemblyBytesPerProcess);
+        _budget = new ReassemblyBudget(request.MaxReassemblyBytesPerServer, ReassemblyBudget.Process);
         _events = events;
         _onClosed = onClosed;
         _origins = new OriginPolicy(request.AllowedOrigins);
@@ -254,7 +257,7 @@ internal sealed partial class KestrelWebSocketServer : IWebSocketServer
         using var socket = await context.WebSockets.AcceptWebSocketAsync(accept).ConfigureAwait(false);
         var frameScan = (context.Features.Get<IHttpUpgradeFeature>() as MaskCheckingUpgradeFeature)?.Stream;
         var connection = new ClientConnection(
-            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted, frameScan, ClientStoppedBeingOpen);
+            Interlocked.Increment(ref _lastClientId), socket, _events, _request, context.RequestAborted, frameScan, ClientStoppedBeingOpen, _budget);
 
         // Counted before it can be seen (and so closed) by anyone: its one decrement comes after this.
         Interlocked.Increment(ref _openClients);
