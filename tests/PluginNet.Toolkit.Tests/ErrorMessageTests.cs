@@ -32,7 +32,7 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
         ["bad option type"] = new(Setup.Plugins, "net.http:get('https://example.com/', { timeout = '5' }, function() end)",
             "bad argument #2 to 'get' (field 'timeout' must be a number, got string)"),
         ["unknown option"] = new(Setup.Plugins, "net.http:get('https://example.com/', { timout = 1 }, function() end)",
-            "bad argument #2 to 'get' (unknown option 'timout'; did you mean 'timeout'? valid options: body, content_type, headers, save_to_file, timeout)"),
+            "bad argument #2 to 'get' (unknown option 'timout'; did you mean 'timeout'? valid options: body, body_file, content_type, cookies, form, headers, multipart, save_to_file, timeout)"),
         ["extra argument"] = new(Setup.Plugins, "net.http:get('https://example.com/', {}, function() end, 1)",
             "bad argument #4 to 'get' (no argument expected here; the call is get(url, options, callback) (a timeout goes in options))"),
         ["unknown callback"] = new(Setup.Plugins, "net.ws:connect('ws://127.0.0.1:1/', { on_mesage = print })",
