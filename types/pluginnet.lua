@@ -17,6 +17,35 @@
 ---@field status integer The HTTP status; 0 when no response arrived (refused, DNS, timeout, refused by a permission).
 ---@field body string The response body, byte-exact; also set for a non-2xx status. "" with `save_to_file`.
 ---@field error string "" when `ok`; otherwise why not, e.g. "HTTP 404 Not Found" or "timed out after 3 s ...".
+---@field headers table<string, string> Response headers by lower-case name, repeats joined with ", "; on every status ({} when no response arrived).
+---@field header_list pluginnet.HttpHeader[] Response headers in arrival order, every repeat kept (three Set-Cookie headers are three entries).
+---@field url? string The URL the final response came from, after redirects; nil when no response arrived.
+---@field redirects integer How many redirects were followed.
+---@field elapsed number Seconds from the call to the outcome (a float).
+
+---One response header as it arrived: `h[1]` is the name, `h[2]` the value.
+---@class pluginnet.HttpHeader
+---@field [1] string The header's name.
+---@field [2] string The header's value.
+
+---A server-sent event, given to `on_event`.
+---@class pluginnet.HttpEvent
+---@field event string The event type ("message" when the stream names none).
+---@field data string The event's data; several `data:` lines joined with "\n".
+---@field id? string The last event id the stream gave (nil before any); pass it as `last_event_id` to resume.
+
+---The handle `net.http:get`, `post` and `request` return.
+---@class HttpRequest
+---@field id integer The request's number (read-only).
+local HttpRequest = {} -- luacheck: ignore 241 (only LuaLS reads this class table)
+
+---Stops the request: its callback then runs once with `ok = false, status = 0, error = "cancelled"`.
+---Does nothing once the request is done. Works from inside the request's own `on_chunk`.
+function HttpRequest:cancel() end
+
+---True once the request's callback has run (or is running).
+---@return boolean
+function HttpRequest:is_done() end
 
 ---Optional settings of a request: the options form of `get` and `post`, and `request`. Any other key
 ---raises an error naming the nearest valid one (`timout` → `timeout`).
@@ -26,6 +55,15 @@
 ---@field content_type? string Becomes the `Content-Type` header, sent as given; "" sends none (a `Content-Type` in `headers` wins over it).
 ---@field save_to_file? string Stream the response body to this file instead of `resp.body` (large downloads). Relative paths resolve under the host's download folder; a path outside it is refused.
 ---@field timeout? number Seconds before the request gives up (more than 0). Default 10. `math.huge` (or anything over 49 days) means no timeout.
+---@field follow_redirects? boolean|integer true (default): up to 10 redirects; false: the 3xx comes back with its headers; N (0-10): up to N, one more fails.
+---@field max_body? integer Largest response body in bytes: in memory at most the 64 MB limit; with `save_to_file`, `on_chunk` or `on_event` it caps what is saved or streamed.
+---@field connect_timeout? number Seconds to wait for the connection (more than 0); the failure says "connect_timeout".
+---@field idle_timeout? number Seconds the response may go without a byte (more than 0); the failure says "idle_timeout".
+---@field on_progress? fun(received: integer, total: integer) Download progress, at most once a frame and once at the end; total is -1 when unknown.
+---@field on_upload_progress? fun(sent: integer, total: integer) Upload progress of the request body, at most once a frame and once at the end.
+---@field on_chunk? fun(chunk: string) The body in pieces, in order, before the callback (then `resp.body` is ""). Not with `on_event` or `save_to_file`.
+---@field on_event? fun(ev: pluginnet.HttpEvent) The body parsed as server-sent events (text/event-stream), in order, before the callback. Not with `on_chunk` or `save_to_file`.
+---@field last_event_id? string Sent as the `Last-Event-ID` header: resume an event stream after that event.
 ---@field form? table<string, string|number> An application/x-www-form-urlencoded body (keys sorted). Exclusive with `body`, `multipart`, `body_file`.
 ---@field multipart? pluginnet.HttpMultipartPart[] A multipart/form-data body, parts in order; files streamed from the download folder. Exclusive with `body`, `form`, `body_file`, `content_type`.
 ---@field body_file? string A file under the download folder sent as the body, streamed from disk; outside it or missing: `ok = false`, nothing sent.
@@ -268,7 +306,8 @@ net.http = {}
 ---@param url string Absolute http:// or https:// URL (`user:password@` is sent as Basic authorization).
 ---@param callback pluginnet.HttpCallback
 ---@param timeout? number Seconds, default 10.
----@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions, callback: pluginnet.HttpCallback)
+---@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions, callback: pluginnet.HttpCallback): HttpRequest
+---@return HttpRequest req The request's handle (cancel it, ask whether it is done).
 function net.http:get(url, callback, timeout) end
 
 ---Sends a POST request with `body` and a `Content-Type` of `content_type`.
@@ -282,7 +321,8 @@ function net.http:get(url, callback, timeout) end
 ---@param content_type string
 ---@param callback pluginnet.HttpCallback
 ---@param timeout? number Seconds, default 10.
----@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions, callback: pluginnet.HttpCallback)
+---@overload fun(self: pluginnet.Http, url: string, options: pluginnet.HttpOptions, callback: pluginnet.HttpCallback): HttpRequest
+---@return HttpRequest req The request's handle (cancel it, ask whether it is done).
 function net.http:post(url, body, content_type, callback, timeout) end
 
 ---Sends a request with any method (PUT, DELETE, PATCH, ...). Pass `{}` for no options.
@@ -294,6 +334,7 @@ function net.http:post(url, body, content_type, callback, timeout) end
 ---@param method pluginnet.HttpMethod
 ---@param options pluginnet.HttpOptions
 ---@param callback pluginnet.HttpCallback
+---@return HttpRequest req The request's handle (cancel it, ask whether it is done).
 function net.http:request(url, method, options, callback) end
 
 ---WebSocket client (ws:// and wss://). Call its methods with a colon: `net.ws:connect(...)`.

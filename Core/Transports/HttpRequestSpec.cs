@@ -71,6 +71,13 @@ public sealed record HttpRequestSpec(
     /// </summary>
     public System.Net.CookieContainer? Cookies { get; init; }
 
+    /// <summary>
+    /// Largest body written to <see cref="SaveToFile"/> or handed to <see cref="Listener"/> in pieces (neither
+    /// is held in memory, so <see cref="MaxBodyBytes"/> does not apply); a larger one fails the request and
+    /// leaves no file. Null for no limit.
+    /// </summary>
+    public long? MaxStreamedBodyBytes { get; init; }
+
     /// <summary>Hears progress and, if it asks, the body in pieces; null for none.</summary>
     public IHttpExchangeListener? Listener { get; init; }
 }

@@ -131,6 +131,7 @@ public sealed partial class PluginNetEngine
         foreach (var script in _scripts)
         {
             script.FlushErrorSummaries();
+            script.RunFrameWork();
         }
 
         FireToActiveScripts("frame_update", state =>

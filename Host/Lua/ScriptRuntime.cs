@@ -26,6 +26,7 @@ internal sealed class ScriptRuntime : IDisposable
     private int _fireRef;
     private readonly ErrorStorm _errors = new(TimeSpan.FromSeconds(5));
     private bool _disposed;
+    private List<Action>? _atNextFrame;
 
     private static readonly long StartTimestamp = Stopwatch.GetTimestamp();
 
@@ -68,6 +69,11 @@ internal sealed class ScriptRuntime : IDisposable
             ["now"] = state =>
             {
                 state.PushNumber(Stopwatch.GetElapsedTime(StartTimestamp).TotalMilliseconds);
+                return 1;
+            },
+            ["cpu"] = state =>
+            {
+                state.PushNumber(ThreadCpuClock.Milliseconds());
                 return 1;
             },
         });
@@ -225,6 +231,25 @@ internal sealed class ScriptRuntime : IDisposable
         if (_errors.ShouldLog(text, DateTime.UtcNow))
         {
             Services.Output.Log(LogLevel.Error, Scope.Name, text);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> once, when the next frame fires (e.g. to deliver at most once per frame). Menu thread.</summary>
+    public void AtNextFrame(Action work) => (_atNextFrame ??= []).Add(work);
+
+    /// <summary>A frame fired: runs the work that waited for it. Called by the engine once per frame.</summary>
+    public void RunFrameWork()
+    {
+        var waiting = _atNextFrame;
+        _atNextFrame = null;
+        if (waiting is null || _disposed)
+        {
+            return;
+        }
+
+        foreach (var work in waiting)
+        {
+            work();
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using PluginNet.TestSupport;
@@ -17,7 +16,7 @@ public class CommandLineTests
             event.on("frame_update", function(e) if e.frame == 3 then script.unload() end end)
             """);
 
-        var (code, stdout, stderr) = await RunAsync($"run \"{script}\"");
+        var (code, stdout, stderr) = await RunAsync(["run", script]);
 
         Assert.Equal(0, code);
         Assert.Equal("to stdout", stdout.Trim());
@@ -34,7 +33,7 @@ public class CommandLineTests
             script.unload()
             """, "logging.lua");
 
-        var (code, stdout, stderr) = await RunAsync($"run \"{script}\"");
+        var (code, stdout, stderr) = await RunAsync(["run", script]);
 
         Assert.Equal(0, code);
         Assert.Equal("", stdout.Trim());
@@ -54,7 +53,7 @@ public class CommandLineTests
     {
         var script = LuaScripts.Write("""event.on("script_unloaded", function() print("unloaded on timeout") end)""");
 
-        var (code, stdout, _) = await RunAsync($"run \"{script}\" --timeout 0.5");
+        var (code, stdout, _) = await RunAsync(["run", script, "--timeout", "0.5"]);
 
         Assert.Equal(124, code);
         Assert.Equal("unloaded on timeout", stdout.Trim());
@@ -67,19 +66,13 @@ public class CommandLineTests
             print("ready")
             event.on("script_unloaded", function() print("unloaded on signal") end)
             """);
-        using var process = Start($"run \"{script}\" --timeout 60");
-        var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal("ready", ready);
+        await using var process = Start(["run", script, "--timeout", "60"]);
+        await process.WaitForLineAsync(l => l == "ready");
 
-        using (var kill = Process.Start("kill", $"-INT {process.Id}"))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await process.SignalAsync("INT");
 
-        var rest = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(130, process.ExitCode);
-        Assert.Equal("unloaded on signal", rest.Trim());
+        Assert.Equal(130, await process.WaitForExitAsync());
+        Assert.Equal(["ready", "unloaded on signal"], process.Stdout);
     }
 
     [Fact]
@@ -89,24 +82,24 @@ public class CommandLineTests
             print("ready")
             event.on("script_unloaded", function(e) print("heard unload") end)
             """, $"console-{Guid.NewGuid():N}.lua");
-        using var process = Start($"run \"{script}\" --timeout 60", redirectInput: true);
-        Assert.Equal("ready", await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        await using var process = Start(["run", script, "--timeout", "60"]);
+        await process.WaitForLineAsync(l => l == "ready");
 
-        await process.StandardInput.WriteLineAsync("scripts");
-        await process.StandardInput.WriteLineAsync("plugins");
-        await process.StandardInput.WriteLineAsync("status");
-        await process.StandardInput.WriteLineAsync("bogus");
-        await process.StandardInput.WriteLineAsync($"unload {script}");
-        process.StandardInput.Close(); // end of input is not an error
-        var rest = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        foreach (var command in new[] { "scripts", "plugins", "status", "bogus", $"unload {script}" })
+        {
+            await process.SendAsync(command);
+        }
+
+        process.CloseInput(); // end of input is not an error
+        var code = await process.WaitForExitAsync();
+        var rest = string.Join('\n', process.Stdout);
 
         Assert.Contains($"# {script}", rest);
         Assert.Contains("# net.http -> Http", rest);
         Assert.Contains($"# {script}: no open resources", rest);
         Assert.Contains("# unknown command 'bogus'; type help", rest);
         Assert.Contains("heard unload", rest);
-        Assert.Equal(0, process.ExitCode); // the last script unloaded: the run is over
+        Assert.Equal(0, code); // the last script unloaded: the run is over
     }
 
     [Fact]
@@ -116,20 +109,15 @@ public class CommandLineTests
             print("version 1")
             event.on("script_unloaded", function() print("unloading version 1") end)
             """, $"watched-{Guid.NewGuid():N}.lua");
-        using var process = Start($"run \"{script}\" --watch --timeout 60");
-        Assert.Equal("version 1", await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        await using var process = Start(["run", script, "--watch", "--timeout", "60"]);
+        await process.WaitForLineAsync(l => l == "version 1");
 
         await File.WriteAllTextAsync(script, "print(\"version 2\") script.unload()");
-        var unloading = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        var reloaded = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        using (var kill = Process.Start("kill", $"-TERM {process.Id}"))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await process.WaitForLineAsync(l => l == "version 2");
+        await process.SignalAsync("TERM");
 
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(("unloading version 1", "version 2"), (unloading, reloaded));
-        Assert.Equal(143, process.ExitCode); // --watch keeps running with no script until stopped
+        Assert.Equal(143, await process.WaitForExitAsync()); // --watch keeps running with no script until stopped
+        Assert.Equal(["version 1", "unloading version 1", "version 2"], process.Stdout);
     }
 
     [Fact]
@@ -153,60 +141,33 @@ public class CommandLineTests
               end
             end)
             """);
-        using var process = Start($"run \"{script}\" --watch --timeout 60 --plugins \"{config}\"", redirectInput: true, defaultPlugins: false);
-        var stderrLines = new List<string>();
-        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (stderrLines)
-            {
-                stderrLines.Add(e.Data);
-            }
-
-            if (e.Data.Contains("--watch: plugin Http changed; reloading", StringComparison.Ordinal))
-            {
-                reloaded.TrySetResult();
-            }
-        };
-        process.BeginErrorReadLine();
-        Assert.Equal("ready", await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        await using var process = Start(["run", script, "--watch", "--timeout", "60", "--plugins", config], defaultPlugins: false);
+        await process.WaitForLineAsync(l => l == "ready");
 
         await File.WriteAllTextAsync(Path.Combine(pluginFolder, "touched.txt"), "a new build landed");
-        try
-        {
-            await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        }
-        catch (TimeoutException)
-        {
-            lock (stderrLines)
-            {
-                Assert.Fail("no plugin reload within 20 s; stderr:\n" + string.Join('\n', stderrLines));
-            }
-        }
+        await process.WaitForLogFromAsync(0, l => l.Contains("--watch: plugin Http changed; reloading", StringComparison.Ordinal));
+
         // The reload finishes asynchronously: ask until the console says Http serves net.http again,
         // then one more request must be answered by the reloaded plugin.
-        await process.StandardInput.WriteLineAsync("plugins");
-        string? line;
+        var from = process.Stdout.Count;
+        await process.SendAsync("plugins");
         var answersAfterReload = 0;
         var listed = false;
-        while (answersAfterReload == 0 && (line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30))) is not null)
+        while (answersAfterReload == 0)
         {
+            var (line, index) = await process.WaitForLineFromAsync(from, _ => true);
+            from = index + 1;
             if (line == "# net.http -> (none)")
             {
-                await process.StandardInput.WriteLineAsync("plugins");
+                await process.SendAsync("plugins");
             }
 
             listed |= line == "# net.http -> Http";
             answersAfterReload += listed && line.StartsWith("answer", StringComparison.Ordinal) ? 1 : 0;
         }
 
-        await process.StandardInput.WriteLineAsync("quit");
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await process.SendAsync("quit");
+        await process.WaitForExitAsync();
         Assert.True(listed, "the Http plugin was not serving net.http after the reload");
         Assert.Equal(1, answersAfterReload);
     }
@@ -217,7 +178,7 @@ public class CommandLineTests
     [InlineData("run /no/such/script.lua --timeout 5", 1)]
     public async Task Run_BadInvocation_ExitsNonZero(string arguments, int expected)
     {
-        var (code, _, stderr) = await RunAsync(arguments);
+        var (code, _, stderr) = await RunAsync(arguments.Split(' '));
 
         Assert.Equal(expected, code);
         Assert.NotEmpty(stderr.Trim());
@@ -241,7 +202,7 @@ public class CommandLineTests
     {
         var script = LuaScripts.Write("print('should not run') script.unload()");
 
-        var (code, stdout, stderr) = await RunAsync($"run \"{script}\" {options}");
+        var (code, stdout, stderr) = await RunAsync(["run", script, .. options.Split(' ')]);
 
         Assert.Equal(2, code);
         Assert.Equal(string.Empty, stdout);
@@ -252,8 +213,8 @@ public class CommandLineTests
     [Fact]
     public async Task Help_RunAndRoot_ListEveryOption()
     {
-        var (runCode, runHelp, _) = await RunAsync("run --help");
-        var (rootCode, rootHelp, _) = await RunAsync("--help");
+        var (runCode, runHelp, _) = await RunAsync(["run", "--help"]);
+        var (rootCode, rootHelp, _) = await RunAsync(["--help"]);
 
         Assert.Equal(0, runCode);
         Assert.Equal(0, rootCode);
@@ -270,7 +231,7 @@ public class CommandLineTests
         var config = WriteConfig("""{ "engine": { "callback_time_limit_ms": 60 } }""");
         var script = LuaScripts.Write("while true do end\n");
 
-        var (code, _, stderr) = await RunAsync($"run \"{script}\" --no-console --plugins \"{config}\"", defaultPlugins: false);
+        var (code, _, stderr) = await RunAsync(["run", script, "--no-console", "--plugins", config], defaultPlugins: false);
 
         Assert.Equal(1, code);
         Assert.Contains(":1: callback aborted: still running after 60 ms", stderr);
@@ -307,7 +268,7 @@ public class CommandLineTests
             end
             """);
 
-        var (code, stdout, stderr) = await RunAsync($"run \"{script}\" --no-console --timeout 30 --plugins \"{config}\"", defaultPlugins: false);
+        var (code, stdout, stderr) = await RunAsync(["run", script, "--no-console", "--timeout", "30", "--plugins", config], defaultPlugins: false);
 
         Assert.True(code == 0, stderr);
         Assert.Equal("all done", stdout.Trim());
@@ -320,7 +281,7 @@ public class CommandLineTests
         var config = WriteConfig("""{ "http": { "max_concurrent_per_script": 5000 } }""");
         var script = LuaScripts.Write("print('never')");
 
-        var (code, stdout, stderr) = await RunAsync($"run \"{script}\" --no-console --plugins \"{config}\"", defaultPlugins: false);
+        var (code, stdout, stderr) = await RunAsync(["run", script, "--no-console", "--plugins", config], defaultPlugins: false);
 
         Assert.Equal(2, code);
         Assert.Empty(stdout);
@@ -344,26 +305,16 @@ public class CommandLineTests
         }
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string arguments, bool defaultPlugins = true)
+    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string[] arguments, bool defaultPlugins = true)
     {
-        using var process = Start(arguments, defaultPlugins: defaultPlugins);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout, await stderr);
+        var result = await PluginNetProcess.RunCommandAsync(WithPlugins(arguments, defaultPlugins), LuaScripts.NewFolder());
+        return (result.ExitCode, result.StdoutText, result.StderrText);
     }
 
-    private static Process Start(string arguments, bool redirectInput = false, bool defaultPlugins = true)
-    {
-        var plugins = defaultPlugins ? $" --plugins \"{RepoPaths.PluginsJson}\"" : string.Empty;
-        var info = new ProcessStartInfo("dotnet", $"\"{Path.Combine(AppContext.BaseDirectory, "pluginnet.dll")}\" {arguments}{plugins}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = redirectInput,
-            UseShellExecute = false,
-            WorkingDirectory = LuaScripts.NewFolder(),
-        };
-        return Process.Start(info)!;
-    }
+    // Started in a fresh folder (no plugins.json to find there): the repository's plugins.json is named unless told.
+    private static PluginNetProcess Start(string[] arguments, bool defaultPlugins = true) =>
+        PluginNetProcess.StartCommand(WithPlugins(arguments, defaultPlugins), LuaScripts.NewFolder());
+
+    private static string[] WithPlugins(string[] arguments, bool defaultPlugins) =>
+        defaultPlugins ? [.. arguments, "--plugins", RepoPaths.PluginsJson] : arguments;
 }

@@ -37,29 +37,35 @@ public sealed class PluginNetProcess : IAsyncDisposable
     /// <param name="environment">Environment variables to add or replace.</param>
     /// <param name="console">
     /// False: <c>--no-console</c>, and standard input closed. True: the control console runs, reading
-    /// a standard input that stays open and never sends anything.
+    /// a standard input that stays open (write to it with <see cref="SendAsync"/>).
     /// </param>
     public static PluginNetProcess Start(
-        IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool console = false)
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, bool console = false) =>
+        Launch(["run", .. arguments, .. console ? Array.Empty<string>() : ["--no-console"]], RepoPaths.Root, environment, closeInput: !console);
+
+    /// <summary>
+    /// Starts <c>pluginnet</c> with exactly <paramref name="arguments"/> (any command, <c>--help</c>
+    /// included) in <paramref name="workingDirectory"/>; standard input stays open for <see cref="SendAsync"/>
+    /// until <see cref="CloseInput"/>.
+    /// </summary>
+    public static PluginNetProcess StartCommand(IEnumerable<string> arguments, string workingDirectory) =>
+        Launch(arguments, workingDirectory, environment: null, closeInput: false);
+
+    private static PluginNetProcess Launch(
+        IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment, bool closeInput)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
-            WorkingDirectory = RepoPaths.Root,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pluginnet.dll"));
-        start.ArgumentList.Add("run");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
-        }
-
-        if (!console)
-        {
-            start.ArgumentList.Add("--no-console");
         }
 
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -74,7 +80,7 @@ public sealed class PluginNetProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!console)
+        if (closeInput)
         {
             process.StandardInput.Close();
         }
@@ -82,13 +88,29 @@ public sealed class PluginNetProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Runs to the end (bounded: 60 s unless told) and returns what it did.</summary>
+    /// <summary>Runs <c>pluginnet run</c> to the end (bounded: 60 s unless told) and returns what it did.</summary>
     public static async Task<ProcessResult> RunAsync(
         IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? limit = null)
     {
         await using var process = Start(arguments, environment);
-        var code = await process.WaitForExitAsync(limit ?? TimeSpan.FromSeconds(60));
-        return new ProcessResult(code, process.Stdout, process.Stderr, process.Transcript);
+        return await process.ResultAsync(limit ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Runs <c>pluginnet</c> with exactly <paramref name="arguments"/> to the end (bounded: 60 s) in <paramref name="workingDirectory"/>.</summary>
+    public static async Task<ProcessResult> RunCommandAsync(IEnumerable<string> arguments, string workingDirectory)
+    {
+        await using var process = StartCommand(arguments, workingDirectory);
+        process.CloseInput();
+        return await process.ResultAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Closes standard input: the control console reads its end.</summary>
+    public void CloseInput() => Process.StandardInput.Close();
+
+    private async Task<ProcessResult> ResultAsync(TimeSpan limit)
+    {
+        var code = await WaitForExitAsync(limit);
+        return new ProcessResult(code, Stdout, Stderr, Transcript);
     }
 
     /// <summary>The first standard-output line (past or future) that <paramref name="match"/> accepts (bounded: 30 s unless told).</summary>
@@ -161,5 +183,12 @@ public sealed class PluginNetProcess : IAsyncDisposable
     }
 }
 
-/// <summary>How a <c>pluginnet run</c> ended and what it wrote.</summary>
-public sealed record ProcessResult(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr, string Transcript);
+/// <summary>How a <c>pluginnet</c> process ended and what it wrote.</summary>
+public sealed record ProcessResult(int ExitCode, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr, string Transcript)
+{
+    /// <summary>Standard output as one text, a line feed after each line.</summary>
+    public string StdoutText => string.Concat(Stdout.Select(l => l + "\n"));
+
+    /// <summary>Standard error as one text, a line feed after each line.</summary>
+    public string StderrText => string.Concat(Stderr.Select(l => l + "\n"));
+}

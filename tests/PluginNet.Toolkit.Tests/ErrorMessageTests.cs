@@ -25,6 +25,8 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
             "bad argument #1 to 'get' (string expected, got number)"),
         ["callback missing"] = new(Setup.Plugins, "net.http:get('https://example.com/')",
             "bad argument #2 to 'get' (function or table expected, got nil)"),
+        ["conflicting options"] = new(Setup.Plugins, "net.http:get('https://example.com/', { on_chunk = function() end, save_to_file = 'x' }, function() end)",
+            "bad argument #2 to 'get' (options 'on_chunk' and 'save_to_file' cannot be used together: the body goes either to on_chunk or to the file)"),
         ["options after the callback"] = new(Setup.Plugins, "net.http:request('https://example.com/', 'GET', function() end)",
             "bad argument #3 to 'request' (table expected, got function (options come before the callback; pass {} for none))"),
         ["timeout not positive"] = new(Setup.Plugins, "net.http:get('https://example.com/', function() end, 0)",
@@ -32,7 +34,7 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
         ["bad option type"] = new(Setup.Plugins, "net.http:get('https://example.com/', { timeout = '5' }, function() end)",
             "bad argument #2 to 'get' (field 'timeout' must be a number, got string)"),
         ["unknown option"] = new(Setup.Plugins, "net.http:get('https://example.com/', { timout = 1 }, function() end)",
-            "bad argument #2 to 'get' (unknown option 'timout'; did you mean 'timeout'? valid options: body, body_file, content_type, cookies, form, headers, multipart, save_to_file, timeout)"),
+            "bad argument #2 to 'get' (unknown option 'timout'; did you mean 'timeout'? valid options: body, body_file, connect_timeout, content_type, cookies, follow_redirects, form, headers, idle_timeout, last_event_id, max_body, multipart, on_chunk, on_event, on_progress, on_upload_progress, save_to_file, timeout)"),
         ["extra argument"] = new(Setup.Plugins, "net.http:get('https://example.com/', {}, function() end, 1)",
             "bad argument #4 to 'get' (no argument expected here; the call is get(url, options, callback) (a timeout goes in options))"),
         ["unknown callback"] = new(Setup.Plugins, "net.ws:connect('ws://127.0.0.1:1/', { on_mesage = print })",
@@ -70,6 +72,10 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
             Raises: false),
 
         // HTTP failures: resp.ok is false and resp.error says why.
+        ["http cancelled"] = new(Setup.Plugins, "local req = net.http:get('{server}/slow', function(r) report(r.error) end) req:cancel()",
+            "cancelled", Raises: false),
+        ["http idle timeout"] = new(Setup.Plugins, "net.http:get('{server}/slow', { idle_timeout = 0.5 }, function(r) report(r.error) end)",
+            "idle_timeout: no data from {host} for 0.5 s", Raises: false),
         ["http timeout"] = new(Setup.Plugins, "net.http:get('{server}/slow', function(r) report(r.error) end, 0.5)",
             "timed out after 0.5 s waiting for 127.0.0.1; if it is just slow, pass a longer timeout (in seconds)", Raises: false),
         ["http refused"] = new(Setup.Plugins, "net.http:get('http://127.0.0.1:1/', function(r) report(r.error) end)",
@@ -179,7 +185,8 @@ public class ErrorMessageTests(ErrorMessageTests.Server server) : IClassFixture<
             Assert.Equal(EngineRunResult.AllScriptsUnloaded, await runner.WaitForExitAsync());
         }
 
-        var text = expected.Replace("{downloads}", downloads, StringComparison.Ordinal);
+        var text = expected.Replace("{downloads}", downloads, StringComparison.Ordinal)
+            .Replace("{host}", new Uri(server.Http.BaseUrl).Authority, StringComparison.Ordinal);
         if (logged)
         {
             Assert.Contains(runner.Output.Logs, l => l.Level == LogLevel.Error && l.Message.Contains(text, StringComparison.Ordinal));

@@ -47,8 +47,9 @@ public partial class TypeDefinitionTests
         event.on("script_unloaded", function(e) walk("pluginnet.ScriptUnloadedEvent", ".", e) end)
         net.http:get("http://127.0.0.1:" .. srv.port .. "/walk", function(first)
           assert(first.status == 200, first.error)
+          walk("pluginnet.HttpResponse", ".", first) -- a response that arrived: url is set
           srv:close()
-          net.http:get("http://127.0.0.1:1/", function(resp)
+          local req = net.http:get("http://127.0.0.1:1/", function(resp)
           walk("pluginnet.HttpResponse", ".", resp)
           local seen = false
           event.on("frame_update", function(e)
@@ -58,11 +59,12 @@ public partial class TypeDefinitionTests
             script.unload()
           end)
           end, 5)
+          walk("HttpRequest", ":", req) -- pairs(req) lists id and the methods
         end)
         """;
 
     /// <summary>The classes whose fields a script can be shown at run time.</summary>
-    private static readonly string[] WalkedClasses = ["WsServer", "UdpSocket", "pluginnet.HttpResponse", "pluginnet.FrameEvent", "pluginnet.ScriptUnloadedEvent"];
+    private static readonly string[] WalkedClasses = ["WsServer", "UdpSocket", "HttpRequest", "pluginnet.HttpResponse", "pluginnet.FrameEvent", "pluginnet.ScriptUnloadedEvent"];
 
     private static readonly HashSet<string> StandardGlobals = [.. "_G _VERSION assert collectgarbage coroutine debug dofile error getmetatable io ipairs load loadfile math next os package pairs pcall print rawequal rawget rawlen rawset require select setmetatable string table tonumber tostring type utf8 warn xpcall".Split(' ')];
 
@@ -99,7 +101,7 @@ public partial class TypeDefinitionTests
             .ToList();
 
         var names = runtime.Where(n => n.StartsWith("function ", StringComparison.Ordinal))
-            .Select(n => n["function ".Length..].Replace("WsServer:", "srv:", StringComparison.Ordinal))
+            .Select(n => n["function ".Length..].Replace("WsServer:", "srv:", StringComparison.Ordinal).Replace("HttpRequest:", "req:", StringComparison.Ordinal))
             .Append("srv.id").Append("srv.port").Append("_SCRIPT_PATH").Append("print");
         var missing = names.Where(n => !headings.Any(h => h.Split(' ', ',').Contains(n))).ToList();
 

@@ -47,3 +47,95 @@ function util.endpoint_handle(type_name, var, records, methods)
 
   return meta, handle_id
 end
+
+-- Adds util.operation_handle: the handle a script gets for something that ends once (an HTTP
+-- request). The handle is a userdata with the read-only field `id` and the methods cancel() and
+-- is_done(). Other glue (a library that waits on several operations) reaches the operation behind
+-- any such handle with util.operation(handle): a record with `id`, `done`, `cancel()` and
+-- `watch(fn)`; fn(result) runs once when the operation finishes (at once if it has).
+local operations = setmetatable({}, { __mode = "k" }) -- handle -> record, every kind of operation
+
+function util.operation(handle)
+  return operations[handle]
+end
+
+-- Returns the metatable for `type_name` handles and `track(handle, id, cancel)`, which records a
+-- new handle and returns its record; the owner calls record.finish(result) when the operation ends
+-- (it marks the record done and runs the watchers).
+function util.operation_handle(type_name, var)
+  local records = setmetatable({}, { __mode = "k" }) -- handle -> record, this type only
+  local methods = {}
+
+  local function record_of(self, fname)
+    local record = type(self) == "userdata" and records[self] or nil
+    if record == nil then
+      error(format("%s:%s must be called with a colon on a %s: %s:%s()", var, fname, type_name, var, fname), 3)
+    end
+    return record
+  end
+
+  -- cancel(): a no-op once the operation is done (or already being cancelled).
+  function methods.cancel(self)
+    local record = record_of(self, "cancel")
+    if not record.done and not record.cancelling then
+      record.cancelling = true
+      record.cancel()
+    end
+  end
+
+  function methods.is_done(self)
+    return record_of(self, "is_done").done
+  end
+
+  local meta = {
+    __index = function(handle, key)
+      if key == "id" then return records[handle].id end
+      return methods[key]
+    end,
+    __newindex = function(_, key)
+      if key == "id" then
+        error(type_name .. ".id is read-only", 2)
+      end
+      error("cannot set " .. type_name .. "." .. tostring(key) .. ": a " .. type_name
+        .. " has only the read-only field id (keep your own data in a table keyed by " .. var .. ".id)", 2)
+    end,
+    __pairs = function(handle)
+      local all = { id = records[handle].id }
+      for name, fn in pairs(methods) do all[name] = fn end
+      return next, all, nil
+    end,
+    __tostring = function(handle)
+      local record = records[handle]
+      return format("%s %d (%s)", type_name, record.id, record.done and "done" or "pending")
+    end,
+    __name = type_name,
+    __metatable = type_name,
+  }
+
+  local function track(handle, id, cancel)
+    local record = { id = id, done = false, cancel = cancel }
+    local watchers = nil
+    function record.watch(fn)
+      if record.done then
+        util.call(type_name .. " watcher", fn, record.result)
+      else
+        watchers = watchers or {}
+        watchers[#watchers + 1] = fn
+      end
+    end
+    function record.finish(result)
+      record.done = true
+      record.result = result
+      local list = watchers
+      watchers = nil
+      if list ~= nil then
+        for i = 1, #list do util.call(type_name .. " watcher", list[i], result) end
+      end
+    end
+    records[handle] = record
+    operations[handle] = record
+    return record
+  end
+
+  return meta, track
+end

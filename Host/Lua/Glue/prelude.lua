@@ -3,7 +3,7 @@
 -- callbacks, whose failures are reported with a traceback instead of stopping the host.
 local raw, traceback, sethook, getinfo, limit_ms = ...
 local type, error, format, xpcall, tostring = type, error, string.format, xpcall, tostring
-local now = raw.now
+local now, cpu = raw.now, raw.cpu
 
 local util = {}
 
@@ -44,8 +44,14 @@ end
 -- The runaway guard. While a callback runs, a count hook checks the clock every few thousand
 -- instructions; past the deadline it raises `abort`, which the wrapped pcall/xpcall below refuse
 -- to swallow, so `while true do pcall(...) end` cannot keep the menu thread either.
+-- What counts is the menu thread's processor time, not the clock: on a busy machine (the game, a
+-- build) a callback may wait for a core far longer than it runs, and that is not an endless loop.
+-- Reading the thread's processor time is a system call, so a callback's first MARK_AFTER_MS count
+-- by the clock (most callbacks end sooner and never pay for it); from then on its processor time
+-- counts. Past the deadline, a callback that has used less moves its deadline by what it has left.
 local abort = setmetatable({ message = "" }, { __tostring = function(a) return a.message end })
-local deadline = nil
+local MARK_AFTER_MS = 10
+local deadline, started, cpu_mark, mark_wall = nil, nil, nil, nil
 
 -- The script line running now: the nearest frame of a script file ("@path"), skipping the glue's
 -- own frames (the pcall and coroutine wrappers below) that the hook may happen to interrupt.
@@ -61,7 +67,17 @@ local function script_position()
 end
 
 local function guard()
-  if deadline ~= nil and now() > deadline then
+  if deadline == nil then return end
+  local t = now()
+  if cpu_mark == nil and t - started >= MARK_AFTER_MS then
+    cpu_mark, mark_wall = cpu(), t
+  end
+  if t > deadline then
+    local unused = limit_ms - ((mark_wall or t) - started) - (cpu_mark and cpu() - cpu_mark or 0)
+    if unused > 0 then
+      deadline = t + unused
+      return
+    end
     abort.message = format("%scallback aborted: still running after %d ms (an endless loop?)", script_position(), limit_ms)
     error(abort, 0)
   end
@@ -108,10 +124,12 @@ end
 -- stopped, listen until it has started): that time is not the script's, so it does not count
 -- against the runaway guard. Without this a slow close was reported as "an endless loop?".
 function util.blocking(fn, ...)
-  local started = now()
+  local blocked_from = now()
   local results = pack(fn(...))
   if deadline ~= nil then
-    deadline = deadline + (now() - started)
+    local blocked = now() - blocked_from
+    deadline = deadline + blocked
+    if cpu_mark == nil then started = started + blocked end
   end
   return unpack(results, 1, results.n)
 end
@@ -123,11 +141,20 @@ end
 -- Calls a script callback under the runaway guard; a failure is logged with its traceback and the
 -- host goes on. Returns true when the callback finished without error.
 function util.call(where, fn, ...)
-  local outer = deadline
+  local outer, outer_started, outer_mark, outer_mark_wall = deadline, started, cpu_mark, mark_wall
+  -- One assignment a statement, deadline set last and cleared first: the hook may run between any
+  -- two instructions, and it looks at nothing while deadline is nil.
   if outer == nil then
-    deadline = now() + limit_ms
+    cpu_mark = nil
+    mark_wall = nil
+    started = now()
+    deadline = started + limit_ms
   end
   local ok, err = xpcall_(fn, with_traceback, ...)
+  deadline = nil
+  mark_wall = outer_mark_wall
+  cpu_mark = outer_mark
+  started = outer_started
   deadline = outer
   if not ok then
     raw.report_error(where, err)

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using KeraLua;
-using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
 using LuaState = KeraLua.Lua;
@@ -11,29 +9,32 @@ namespace PluginNet.Host.Transports;
 /// <c>net.http</c> for one script: the glue checks arguments, the raw <c>send</c> validates and starts
 /// the request on whichever HTTP transport is current, and the response comes back through the
 /// dispatcher to the glue's <c>deliver</c> on the menu thread. Every pending request is in the ledger.
+/// The exchanges themselves (queue, cancel, delivery) are in HttpBinder.Exchanges.cs, what reaches the
+/// script before the response (progress, pieces, events) in HttpBinder.Streams.cs.
 /// </summary>
-internal sealed class HttpBinder(NetServices net) : IScriptModule
+internal sealed partial class HttpBinder(NetServices net) : IScriptModule
 {
     public void Install(ScriptRuntime script) => new Binding(script, net).Install();
 
-    private sealed class Binding(ScriptRuntime script, NetServices net) : TransportBinding<IHttpTransport>(script, net, TransportKind.Http)
+    private sealed partial class Binding(ScriptRuntime script, NetServices net) : TransportBinding<IHttpTransport>(script, net, TransportKind.Http)
     {
-        private readonly Lock _gate = new();
-        private readonly Queue<Action> _waiting = new();
-        private readonly ConcurrentQueue<PendingStart> _starts = new();
         private readonly ScriptCookieJar _cookies = new();
-        private int _draining;
-        private long _nextId;
-        private int _inFlight;
 
         protected override Dictionary<string, Func<LuaState, int>> RawFunctions()
         {
             Script.PushUtil();
             Script.RunGlue("http_bodies", 1, 0); // adds util.http_bodies, which http.lua calls
-            return new() { ["send"] = Send };
+            return new()
+            {
+                ["send"] = Send,
+                ["cancel"] = Cancel,
+                ["set_handle_meta"] = SetHandleMeta,
+            };
         }
 
-        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?, bodies?) -> id | nil, err
+        protected override long[] GlueArguments() => [Net.MaxHttpBodyBytes];
+
+        // raw.send(url, method, headers?, body?, content_type?, save_to_file?, timeout?, more, bodies?) -> id, handle | nil, err
         private int Send(LuaState state)
         {
             if (Current is not { } provider)
@@ -44,20 +45,28 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             var id = ++_nextId;
             var url = state.ToText(1) ?? string.Empty;
             var method = state.ToText(2) ?? "GET";
+            var more = HttpMoreOptions.Read(state, 8);
             var spec = BuildRequest(state, url, method, out var refusal);
+            if (spec is not null && more.Refusal() is { } refused)
+            {
+                (spec, refusal) = (null, refused);
+            }
+
             if (spec is null)
             {
                 // Refused before anything was sent: the callback still gets its answer, asynchronously.
                 var failure = HttpResult.Failure(refusal);
-                Post(() => Deliver(id, failure));
+                Post(() => Deliver(id, failure, 0));
             }
             else
             {
-                Start(id, provider.PluginName, provider.Transport, spec);
+                var listener = more.Listens ? new HttpExchangeListener(this, id, more.Progress, more.UploadProgress, more.Stream) : null;
+                Start(new HttpExchange(id, provider.Transport, more.ApplyTo(spec, Net.MaxHttpBodyBytes, listener), listener), provider.PluginName);
             }
 
             state.PushInteger(id);
-            return 1;
+            PushHandle(state);
+            return 2;
         }
 
         private HttpRequestSpec? BuildRequest(LuaState state, string url, string method, out string refusal)
@@ -107,7 +116,7 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
             var timeout = state.ToOptionalNumber(7) is { } seconds
                 ? HttpTimeout.FromSeconds(seconds)
                 : Net.DefaultHttpTimeout;
-            if (RequestBodies.Read(state, 8, Net.DownloadDirectory, out refusal) is not { } bodies)
+            if (RequestBodies.Read(state, 9, Net.DownloadDirectory, out refusal) is not { } bodies)
             {
                 refusal = "refused: " + refusal;
                 return null;
@@ -159,145 +168,5 @@ internal sealed class HttpBinder(NetServices net) : IScriptModule
         }
 
         private static bool HasLineBreak(string text) => text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0;
-
-        private void Start(long id, string pluginName, IHttpTransport transport, HttpRequestSpec spec)
-        {
-            // Never disposed on purpose: the ledger may cancel it at any time; it holds no timer or handle.
-            var cancel = new CancellationTokenSource();
-            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var started = DateTimeOffset.UtcNow;
-            var entry = Track(
-                ResourceKind.PendingRequest,
-                pluginName,
-                () => $"{spec.Method} {spec.Url}",
-                async reason =>
-                {
-                    if (reason == ReleaseReason.ScriptUnloaded)
-                    {
-                        // Not cancelled: a script's last request still goes out; its response is dropped.
-                        Net.LastRequests.Adopt(pluginName, cancel, finished.Task);
-                        return;
-                    }
-
-                    await cancel.CancelAsync().ConfigureAwait(false);
-                    if (reason == ReleaseReason.PluginUnloaded)
-                    {
-                        var failure = HttpResult.Failure($"the http transport (plugin '{pluginName}') was unloaded before the response arrived");
-                        Post(() => Deliver(id, failure));
-                    }
-                });
-            // The transport runs on the thread pool, not inside the script's call: building and
-            // writing the request (RestSharp, HttpClient, the socket write) costs far more than the
-            // Lua side, and on the menu thread it would eat the frame's callback budget. One drain at
-            // a time starts them, in the order the script made them (Replay relies on that order).
-            void Begin()
-            {
-                _starts.Enqueue(new PendingStart(id, transport, spec, cancel, entry, finished));
-                if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
-                {
-                    ThreadPool.UnsafeQueueUserWorkItem(static binding => binding.DrainStarts(), this, preferLocal: false);
-                }
-            }
-
-            lock (_gate)
-            {
-                if (_inFlight >= Net.MaxConcurrentRequestsPerScript)
-                {
-                    _waiting.Enqueue(Begin); // sent, in order, when an earlier request finishes
-                    return;
-                }
-
-                _inFlight++;
-            }
-
-            Begin();
-        }
-
-        // Starts queued requests in order; each runs synchronously up to its first await.
-        private void DrainStarts()
-        {
-            while (true)
-            {
-                while (_starts.TryDequeue(out var start))
-                {
-                    _ = RunAsync(start);
-                }
-
-                Volatile.Write(ref _draining, 0);
-                // A start enqueued after the loop emptied but before the flag cleared is ours to run.
-                if (_starts.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
-                {
-                    return;
-                }
-            }
-        }
-
-        // One request left the wire: the next queued one takes its place.
-        private void OnFinished()
-        {
-            Action? next;
-            lock (_gate)
-            {
-                if (!_waiting.TryDequeue(out next))
-                {
-                    _inFlight--;
-                }
-            }
-
-            next?.Invoke();
-        }
-
-        private async Task RunAsync(PendingStart start)
-        {
-            var (id, transport, spec, cancel, entry, finished) = start;
-            HttpResult result;
-            try
-            {
-                if (cancel.IsCancellationRequested)
-                {
-                    return; // released while it waited in the queue
-                }
-
-                result = await transport.SendAsync(spec, cancel.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-            {
-                return; // released by an unload: the ledger decided what the script hears
-            }
-#pragma warning disable CA1031 // A faulty transport becomes an ok=false response, never a lost callback.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                result = HttpResult.Failure($"the http transport failed: {ex.GetType().Name}: {ex.Message}");
-            }
-            finally
-            {
-                OnFinished();
-                finished.TrySetResult();
-            }
-
-            if (Untrack(entry))
-            {
-                Post(() => Deliver(id, result));
-            }
-        }
-
-        private sealed record PendingStart(
-            long Id, IHttpTransport Transport, HttpRequestSpec Spec, CancellationTokenSource Cancel, LedgerEntry Entry, TaskCompletionSource Finished);
-
-        private void Deliver(long id, HttpResult result)
-        {
-            if (!BeginDelivery(out var state, out var top))
-            {
-                return;
-            }
-
-            state.PushInteger(id);
-            state.PushInteger(result.Status);
-            state.PushBuffer(result.Body);
-            state.PushText(result.Error);
-            state.PushBoolean(result.Ok);
-            EndDelivery(5, top);
-        }
     }
 }

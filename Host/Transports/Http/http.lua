@@ -1,21 +1,77 @@
--- net.http: argument checking for every signature of the seed, then one raw `send` into the host.
--- Callbacks wait here, keyed by request id, until the host delivers the response on the menu thread.
-local raw, util = ...
+-- net.http: argument checking for every signature of the seed, then one raw `send` into the host,
+-- which returns the request's handle. Callbacks wait here, keyed by request id, until the host
+-- delivers the response (and, before it, progress and streamed pieces) on the menu thread.
+local raw, util, max_body_limit = ...
 local check, check_opt, arg_error, type, pairs = util.check, util.check_opt, util.arg_error, type, pairs
+local lower, tointeger, tostring, ipairs = string.lower, math.tointeger, tostring, ipairs
 
 local http = {}
-local pending = {}
+local pending = {} -- id -> { callback, record, and the stream callbacks it asked for }
 local OPTIONS = { "headers", "body", "content_type", "save_to_file", "timeout",
+  "follow_redirects", "max_body", "connect_timeout", "idle_timeout", "last_event_id",
+  "on_progress", "on_upload_progress", "on_chunk", "on_event",
   "form", "multipart", "body_file", "cookies" }
 
+local meta, track = util.operation_handle("HttpRequest", "req")
+raw.set_handle_meta(meta)
+
 -- Raises "bad argument #n to 'fname' (field 'x' ...)" at the script line that called net.http.
-local function check_field(options, field, expected, n, fname)
+local function check_field(options, field, expected, n, fname, level)
   local value = options[field]
   if value ~= nil and type(value) ~= expected then
     -- check_field -> send -> net.http:fname -> the script's line: four levels up.
-    arg_error(n, fname, "field '" .. field .. "' must be a " .. expected .. ", got " .. type(value), 4)
+    arg_error(n, fname, "field '" .. field .. "' must be a " .. expected .. ", got " .. type(value), level or 4)
   end
   return value
+end
+
+-- The options of this issue's streaming and limits: checked here, handed to the host as one table.
+local function stream_options(options, request, n, fname)
+  local function conflict(a, b, why)
+    if options[a] ~= nil and options[b] ~= nil then
+      arg_error(n, fname, "options '" .. a .. "' and '" .. b .. "' cannot be used together: " .. why, 5)
+    end
+  end
+  conflict("on_event", "on_chunk", "on_event already receives the body, parsed into events")
+  conflict("on_chunk", "save_to_file", "the body goes either to on_chunk or to the file")
+  conflict("on_event", "save_to_file", "the body goes either to on_event or to the file")
+  local more = {}
+  local follow = options.follow_redirects
+  if follow ~= nil then
+    local hops = follow == true and 10 or follow == false and 0 or type(follow) == "number" and tointeger(follow) or nil
+    if hops == nil or hops < 0 or hops > 10 then
+      arg_error(n, fname, "field 'follow_redirects' must be true, false or a whole number of redirects from 0 to 10, got "
+        .. tostring(follow), 4)
+    end
+    more.max_redirects = hops
+  end
+  local max_body = check_field(options, "max_body", "number", n, fname, 5)
+  if max_body ~= nil then
+    if tointeger(max_body) == nil or max_body < 1 then
+      arg_error(n, fname, "field 'max_body' must be a whole number of bytes above 0, got " .. tostring(max_body), 4)
+    end
+    local in_memory = options.save_to_file == nil and options.on_chunk == nil and options.on_event == nil
+    if in_memory and max_body > max_body_limit then
+      arg_error(n, fname, "field 'max_body' is above the in-memory limit of " .. max_body_limit
+        .. " bytes; stream larger bodies with save_to_file or on_chunk", 4)
+    end
+    more.max_body = max_body
+  end
+  for _, name in ipairs({ "connect_timeout", "idle_timeout" }) do
+    local seconds = check_field(options, name, "number", n, fname, 5)
+    if seconds ~= nil and not (seconds > 0) then
+      arg_error(n, fname, "field '" .. name .. "' must be a positive number of seconds", 4)
+    end
+    more[name] = seconds
+  end
+  more.last_event_id = check_field(options, "last_event_id", "string", n, fname, 5)
+  for _, name in ipairs({ "on_progress", "on_upload_progress", "on_chunk", "on_event" }) do
+    request[name] = check_field(options, name, "function", n, fname, 5)
+  end
+  more.progress = request.on_progress ~= nil
+  more.upload_progress = request.on_upload_progress ~= nil
+  more.stream = request.on_chunk ~= nil and "chunk" or request.on_event ~= nil and "event" or nil
+  return more
 end
 
 local function send(fname, n, url, method, options, callback)
@@ -34,36 +90,47 @@ local function send(fname, n, url, method, options, callback)
   if timeout ~= nil and not (timeout > 0) then
     arg_error(n, fname, "field 'timeout' must be a positive number of seconds", 3)
   end
+  local request = { callback = callback }
+  local more = stream_options(options, request, n, fname)
   local bodies = util.http_bodies(options, n, fname) -- form, multipart, body_file, cookies (http_bodies.lua)
-  local id, err = raw.send(url, method, headers, body, content_type, save_to_file, timeout, bodies)
+  local id, handle = raw.send(url, method, headers, body, content_type, save_to_file, timeout, more, bodies)
   if id == nil then
-    error("net.http:" .. fname .. ": " .. err, 3)
+    error("net.http:" .. fname .. ": " .. handle, 3)
   end
-  pending[id] = callback
+  -- A cancelled request hears nothing more but its callback, which the host sends ("cancelled").
+  request.record = track(handle, id, function()
+    request.on_progress, request.on_upload_progress, request.on_chunk, request.on_event = nil, nil, nil, nil
+    raw.cancel(id, "cancelled")
+  end)
+  pending[id] = request
+  return handle
 end
 
 -- get(url, callback, timeout?) | get(url, options, callback)
 function http:get(url, a, b, ...)
   util.check_self(self, http, "get", "net.http:get")
+  local req
   check(url, 1, "get", "string")
   util.no_extra(4, "get", type(a) == "function" and "get(url, callback, timeout)"
     or "get(url, options, callback) (a timeout goes in options)", 2, ...)
   if type(a) == "function" then
     check_opt(b, 3, "get", "number")
     if b ~= nil and not (b > 0) then arg_error(3, "get", "timeout must be a positive number of seconds") end
-    send("get", 2, url, "GET", { timeout = b }, a)
+    req = send("get", 2, url, "GET", { timeout = b }, a)
   elseif type(a) == "table" then
     check(b, 3, "get", "function")
     util.check_keys(a, OPTIONS, 2, "get", "option")
-    send("get", 2, url, "GET", a, b)
+    req = send("get", 2, url, "GET", a, b)
   else
     arg_error(2, "get", "function or table expected, got " .. type(a))
   end
+  return req -- not `return send(...)`: a tail call drops this frame, and errors would miss the script's line
 end
 
 -- post(url, body, content_type, callback, timeout?) | post(url, options, callback)
 function http:post(url, a, b, c, d, ...)
   util.check_self(self, http, "post", "net.http:post")
+  local req
   check(url, 1, "post", "string")
   if type(a) == "string" then
     util.no_extra(6, "post", "post(url, body, content_type, callback, timeout)", 2, ...)
@@ -71,15 +138,16 @@ function http:post(url, a, b, c, d, ...)
     check(c, 4, "post", "function")
     check_opt(d, 5, "post", "number")
     if d ~= nil and not (d > 0) then arg_error(5, "post", "timeout must be a positive number of seconds") end
-    send("post", 2, url, "POST", { body = a, content_type = b, timeout = d }, c)
+    req = send("post", 2, url, "POST", { body = a, content_type = b, timeout = d }, c)
   elseif type(a) == "table" then
     check(b, 3, "post", "function")
     util.no_extra(4, "post", "post(url, options, callback) (a timeout goes in options)", 2, c, d, ...)
     util.check_keys(a, OPTIONS, 2, "post", "option")
-    send("post", 2, url, "POST", a, b)
+    req = send("post", 2, url, "POST", a, b)
   else
     arg_error(2, "post", "string or table expected, got " .. type(a))
   end
+  return req
 end
 
 -- request(url, method, options, callback): any method (GET, POST, PUT, DELETE, PATCH, ...)
@@ -97,14 +165,58 @@ function http:request(url, method, options, callback, ...)
   check(options, 3, "request", "table")
   check(callback, 4, "request", "function")
   util.check_keys(options, OPTIONS, 3, "request", "option")
-  send("request", 3, url, method:upper(), options, callback)
+  local req = send("request", 3, url, method:upper(), options, callback)
+  return req
 end
 
-local function deliver(id, status, body, err, ok)
-  local callback = pending[id]
-  if callback == nil then return end
+-- The final callback: resp gets the seed's four fields and the headers, final URL, redirects and time.
+local function finish(id, status, body, err, ok, header_list, url, redirects, elapsed)
+  local request = pending[id]
+  if request == nil then return end
   pending[id] = nil
-  util.call("net.http callback", callback, { status = status, body = body, error = err, ok = ok })
+  local headers = {}
+  for i = 1, #header_list do
+    local pair = header_list[i]
+    local key = lower(pair[1])
+    local had = headers[key]
+    headers[key] = had == nil and pair[2] or had .. ", " .. pair[2]
+  end
+  local resp = { status = status, body = body, error = err, ok = ok, headers = headers,
+    header_list = header_list, url = url, redirects = redirects, elapsed = elapsed }
+  local record = request.record
+  record.done = true
+  util.call("net.http callback", request.callback, resp)
+  record.finish(resp)
+end
+
+-- A stream callback that raises ends its request: the error is logged with its traceback, and the
+-- final callback says ok = false.
+local function stream(id, name, ...)
+  local request = pending[id]
+  local fn = request and request[name]
+  if fn == nil then return end
+  if not util.call("net.http " .. name .. " callback", fn, ...) and pending[id] == request then
+    request.on_progress, request.on_upload_progress, request.on_chunk, request.on_event = nil, nil, nil, nil
+    request.record.cancelling = true
+    raw.cancel(id, name .. " callback raised an error (see the log for its traceback)")
+  end
+end
+
+-- Called by the host on the menu thread. what: 0 the response (status, body, err, ok, header_list,
+-- url, redirects, elapsed), 1 download progress (received, total), 2 upload progress (sent, total),
+-- 3 a piece of the body (chunk), 4 a server-sent event (event, data, id).
+local function deliver(what, id, a, b, c, d, e, f, g, h)
+  if what == 0 then
+    finish(id, a, b, c, d, e, f, g, h)
+  elseif what == 1 then
+    stream(id, "on_progress", a, b)
+  elseif what == 2 then
+    stream(id, "on_upload_progress", a, b)
+  elseif what == 3 then
+    stream(id, "on_chunk", a)
+  elseif what == 4 then
+    stream(id, "on_event", { event = a, data = b, id = c })
+  end
 end
 
 return http, deliver

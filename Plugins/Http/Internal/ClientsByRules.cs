@@ -12,9 +12,9 @@ namespace PluginNet.Plugins.Http.Internal;
 internal sealed class ClientsByRules(Func<Func<HttpMessageHandler, HttpMessageHandler>, RestClient> create) : IDisposable
 {
     private readonly ConcurrentDictionary<ConnectionRules, Lazy<RestClient>> _clients = new();
-    private readonly Lazy<RestClient> _unchecked = new(() => create(inner => inner));
+    private readonly Lazy<RestClient> _unchecked = new(() => create(inner => ConnectingHandler.Create(inner, null)));
 
-    /// <summary>The client for <paramref name="rules"/>; the plain one (system defaults, no checks) for null.</summary>
+    /// <summary>The client for <paramref name="rules"/>; the plain one (system defaults, no address or TLS checks) for null.</summary>
     public RestClient For(ConnectionRules? rules) =>
         rules is null
             ? _unchecked.Value

@@ -4,13 +4,14 @@ using PluginNet.Core.Transports;
 namespace PluginNet.Plugins.Http.Internal;
 
 /// <summary>
-/// The message handler under <see cref="RedirectHandler"/> when the host gives <see cref="ConnectionRules"/>:
-/// a <see cref="SocketsHttpHandler"/> with RestSharp's settings (taken from the handler RestSharp built),
-/// whose connect callback checks every address and whose TLS check is the host's.
+/// The message handler under <see cref="RedirectHandler"/>: a <see cref="SocketsHttpHandler"/> with
+/// RestSharp's settings (taken from the handler RestSharp built), whose connect callback keeps the
+/// exchange's connect timeout and, when the host gives <see cref="ConnectionRules"/>, checks every
+/// address, and whose TLS check is then the host's.
 /// </summary>
 internal static class ConnectingHandler
 {
-    public static HttpMessageHandler Create(HttpMessageHandler restSharpHandler, ConnectionRules rules)
+    public static HttpMessageHandler Create(HttpMessageHandler restSharpHandler, ConnectionRules? rules)
     {
         var handler = new SocketsHttpHandler();
         if (restSharpHandler is HttpClientHandler given)
@@ -36,6 +37,12 @@ internal static class ConnectingHandler
             handler.AutomaticDecompression = DecompressionMethods.All;
         }
 
-        return rules.ApplyTo(handler);
+        if (rules is not null)
+        {
+            rules.ApplyTo(handler);
+        }
+
+        handler.ConnectCallback = ConnectTimeout.Around(handler.ConnectCallback);
+        return handler;
     }
 }

@@ -6,18 +6,21 @@ namespace PluginNet.Plugins.Http.Internal;
 /// <summary>
 /// Hooks one exchange: sets the method, headers and body on the outgoing message (RestSharp's
 /// Method enum has no PROPFIND and friends), and hands the response to the <see cref="ResponseReader"/>
-/// as soon as its headers arrive.
+/// as soon as its headers arrive. The exchange's state rides on the message for the handlers below.
 /// </summary>
-internal sealed class ExchangeInterceptor(HttpRequestSpec spec, ResponseReader reader, HttpContent? upload = null) : Interceptor
+internal sealed class ExchangeInterceptor(HttpRequestSpec spec, ResponseReader reader, ExchangeState state, HttpContent? upload) : Interceptor
 {
     public override ValueTask BeforeHttpRequest(HttpRequestMessage requestMessage, CancellationToken cancellationToken)
     {
         requestMessage.Method = new HttpMethod(spec.Method);
         RequestExecutor.ApplyHeadersAndBody(requestMessage, spec, upload);
+        requestMessage.Content = UploadProgressContent.Wrap(requestMessage.Content, spec.Listener, state.Idle);
         if (spec.Cookies is { } jar)
         {
             requestMessage.Options.Set(CookieHandler.JarKey, jar); // the script's own jar, on every hop
         }
+
+        requestMessage.Options.Set(ExchangeState.Key, state);
         if (spec.CheckRedirect is { } check)
         {
             requestMessage.Options.Set(RedirectHandler.CheckKey, check);

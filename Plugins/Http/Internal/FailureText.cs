@@ -16,6 +16,8 @@ internal static class FailureText
             {
                 case RedirectRefusedException refused:
                     return refused.Message;
+                case ConnectTimeoutException timedOut:
+                    return timedOut.Message;
                 case AddressRefusedException refused:
                     return refused.Message;
                 case TlsRefusedException refused:

@@ -3,21 +3,27 @@ using System.Net;
 namespace PluginNet.Plugins.Http.Internal;
 
 /// <summary>
-/// Follows redirects itself (at most 10 hops) so that every target is checked with the host's
+/// Follows redirects itself (at most the exchange's <c>MaxRedirects</c>, 10 by default; 0 hands the
+/// 3xx back as it is) so that every target is checked with the host's
 /// <see cref="Core.Transports.HttpRequestSpec.CheckRedirect"/> before anything is sent to it: a
 /// script's host permissions hold across redirects. Behaves like browsers for the method (303, and
 /// 301/302 after a POST, become a GET without body) and drops credentials when the host changes.
 /// </summary>
 internal sealed class RedirectHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
-    private const int MaxHops = 10;
-
     public static readonly HttpRequestOptionsKey<Func<Uri, string?>> CheckKey = new("PluginNet.CheckRedirect");
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        for (var hop = 0; hop < MaxHops && Target(request, response) is { } target; hop++)
+        var state = ExchangeState.Of(request);
+        var maxHops = state?.MaxRedirects ?? Core.Transports.HttpRequestSpec.DefaultMaxRedirects;
+        if (maxHops == 0)
+        {
+            return response; // follow_redirects = false: the 3xx itself, with its headers
+        }
+
+        for (var hop = 0; hop < maxHops && Target(request, response) is { } target; hop++)
         {
             if (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps)
             {
@@ -34,6 +40,11 @@ internal sealed class RedirectHandler(HttpMessageHandler inner) : DelegatingHand
             var next = Follow(request, response.StatusCode, target);
             response.Dispose();
             request = next;
+            if (state is not null)
+            {
+                state.Redirects = hop + 1;
+            }
+
             response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
@@ -42,7 +53,9 @@ internal sealed class RedirectHandler(HttpMessageHandler inner) : DelegatingHand
             // Still redirected after the last hop allowed: a loop, most likely. Say so rather than hand
             // over the redirect itself as if it were the answer.
             response.Dispose();
-            throw new RedirectRefusedException($"too many redirects: {request.RequestUri} still redirects (to '{further}') after {MaxHops} hops; a redirect loop?");
+            throw new RedirectRefusedException(maxHops == Core.Transports.HttpRequestSpec.DefaultMaxRedirects
+                ? $"too many redirects: {request.RequestUri} still redirects (to '{further}') after {maxHops} hops; a redirect loop?"
+                : $"too many redirects: {request.RequestUri} still redirects (to '{further}') after {maxHops} hops (follow_redirects = {maxHops})");
         }
 
         return response;

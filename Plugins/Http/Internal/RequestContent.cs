@@ -14,8 +14,7 @@ internal static class RequestContent
     private const int FileBufferBytes = 81920;
 
     /// <summary>
-    /// The streamed body of <paramref name="spec"/> (wrapped to report upload progress when it has a
-    /// listener), or null when its body is the in-memory one. Throws <see cref="RequestContentException"/>
+    /// The streamed body of <paramref name="spec"/>, or null when its body is the in-memory one. Throws <see cref="RequestContentException"/>
     /// when a file cannot be opened.
     /// </summary>
     public static HttpContent? Open(HttpRequestSpec spec)
@@ -42,7 +41,7 @@ internal static class RequestContent
             throw;
         }
 
-        return content is not null && spec.Listener is { } listener ? new ProgressContent(content, listener) : content;
+        return content; // upload progress: ExchangeInterceptor wraps every body (UploadProgressContent)
     }
 
     private static MultipartFormDataContent Multipart(IReadOnlyList<HttpMultipartPart> parts)

@@ -10,8 +10,9 @@ internal static class RequestExecutor
     public static async Task<HttpResult> ExecuteAsync(RestClient client, HttpRequestSpec spec, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource(spec.Timeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        var reader = new ResponseReader(spec, linked.Token);
+        using var idle = new IdleWatch(spec.IdleTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, idle.Token);
+        var reader = new ResponseReader(spec, idle, linked.Token);
         HttpContent? upload;
         try
         {
@@ -23,7 +24,7 @@ internal static class RequestExecutor
         }
 
         using var uploadScope = upload;
-        var request = BuildRequest(spec, reader, upload);
+        var request = BuildRequest(spec, reader, new ExchangeState(spec, idle), upload);
 
         RestResponse response;
         try
@@ -34,15 +35,20 @@ internal static class RequestExecutor
         {
             return refused; // the reader dropped an over-long response; RestSharp then met the disposed message
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && (timeout.IsCancellationRequested || idle.Fired))
         {
-            return TimedOut(spec);
+            return idle.Fired && !timeout.IsCancellationRequested ? IdleTimedOut(spec) : TimedOut(spec);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         if (reader.Result is { } result)
         {
             return result;
+        }
+
+        if (idle.Fired && !timeout.IsCancellationRequested)
+        {
+            return IdleTimedOut(spec);
         }
 
         if (timeout.IsCancellationRequested || response.ResponseStatus == ResponseStatus.TimedOut)
@@ -56,12 +62,15 @@ internal static class RequestExecutor
     private static HttpResult TimedOut(HttpRequestSpec spec) =>
         HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}; if it is just slow, pass a longer timeout (in seconds)");
 
-    private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader, HttpContent? upload) =>
+    private static HttpResult IdleTimedOut(HttpRequestSpec spec) =>
+        HttpResult.Failure($"idle_timeout: no data from {spec.Url.Host}:{spec.Url.Port} for {spec.IdleTimeout.TotalSeconds:0.###} s");
+
+    private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader, ExchangeState state, HttpContent? upload) =>
         new(spec.Url)
         {
             // Headers only: the body is read by ResponseReader, streamed or capped, never buffered whole.
             CompletionOption = HttpCompletionOption.ResponseHeadersRead,
-            Interceptors = [new ExchangeInterceptor(spec, reader, upload)],
+            Interceptors = [new ExchangeInterceptor(spec, reader, state, upload)],
 
             // ResponseReader has the outcome already; RestSharp's own response (a second read of the
             // body into a 16 KB buffer, the body decoded to a string, every header copied) is not needed.

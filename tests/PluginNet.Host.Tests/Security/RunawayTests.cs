@@ -128,5 +128,39 @@ public class RunawayTests
     }
 
     // Short: Lua cuts a chunk name past 60 characters from the front, and the message must keep the file name.
+    [Fact]
+    public async Task Callback_WaitingNotComputing_PastTheLimit_NotAborted()
+    {
+        // What the guard charges is the menu thread's processor time: a callback held up for 600 ms
+        // without computing (here a host call that sleeps, as a callback waits for a core on a busy
+        // machine) is not an endless loop. It computes first (past the 10 ms a callback counts by the
+        // clock), waits, then computes again, so the guard looks at it on both sides of the wait.
+        var script = LuaScripts.Write("""
+            local function spin(ms) local t = os.clock() + ms / 1000 while os.clock() < t do end end
+            event.on("frame_update", function(e)
+              if e.frame == 2 then
+                spin(30)
+                slow.block(600)
+                spin(30)
+                print("finished after waiting")
+              end
+              if e.frame == 4 then script.unload() end
+            end)
+            """);
+
+        await using var runner = await EngineRunner.StartAsync([script], configure: e => e.AddModule(new SlowModule()));
+        await runner.WaitForExitAsync(Wait);
+
+        Assert.Equal(["finished after waiting"], runner.Output.Prints);
+        Assert.DoesNotContain(runner.Output.Logs, l => l.Level == LogLevel.Error);
+    }
+
+    /// <summary><c>slow.block(ms)</c>: keeps the calling (menu) thread for that long without using the processor.</summary>
+    private sealed class SlowModule : ILuaModule
+    {
+        public void Install(LuaModuleContext script) =>
+            script.RegisterFunction("slow.block", (long milliseconds) => Thread.Sleep(TimeSpan.FromMilliseconds(milliseconds)));
+    }
+
     private static string Unique(string stem) => $"{stem}-{Guid.NewGuid().ToString("N")[..8]}.lua";
 }
