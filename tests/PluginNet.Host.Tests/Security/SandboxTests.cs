@@ -30,7 +30,7 @@ public class SandboxTests
 
         Assert.Equal(
             [
-                "_G: _G _SCRIPT_PATH _VERSION assert collectgarbage coroutine dofile error event getmetatable io ipairs json load loadfile log math net next os package pairs pcall print rawequal rawget rawlen rawset require script select setmetatable string table tonumber tostring type utf8 warn xpcall",
+                "_G: _G _SCRIPT_PATH _VERSION assert collectgarbage coroutine dofile error event getmetatable io ipairs json load loadfile log math net next os package pairs pcall print rawequal rawget rawlen rawset require script select setmetatable string table task tonumber tostring type utf8 warn xpcall",
                 "string: byte char find format gmatch gsub len lower match pack packsize rep reverse sub unpack upper",
                 "table: concat insert move pack remove sort unpack",
                 "math: abs acos asin atan ceil cos deg exp floor fmod huge log max maxinteger min mininteger modf pi rad random randomseed sin sqrt tan tointeger type ult",
