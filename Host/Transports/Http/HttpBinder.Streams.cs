@@ -60,15 +60,17 @@ internal sealed partial class HttpBinder
         private int SetHandleMeta(LuaState state)
         {
             state.PushCopy(1);
-            _handleMetaRef = Script.Ref();
+            _handleMetaRef = state.Ref(KeraLua.LuaRegistry.Index);
             return 0;
         }
 
         // A request handle: an empty userdata with the glue's metatable (its record lives in the glue).
+        // Pushed onto `state`, the thread that called (a task's coroutine, say), never the main thread's
+        // stack, which a running coroutine must not touch.
         private void PushHandle(LuaState state)
         {
             state.NewUserData(0);
-            Script.PushRef(_handleMetaRef);
+            state.RawGetInteger(KeraLua.LuaRegistry.Index, _handleMetaRef);
             state.SetMetaTable(-2);
         }
     }

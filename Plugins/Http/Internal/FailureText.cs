@@ -62,7 +62,7 @@ internal static class FailureText
                     return HttpFailureKind.Other;
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.ConnectionReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable }:
                     return HttpFailureKind.Connect;
-                case SocketException { SocketErrorCode: SocketError.TimedOut }:
+                case SocketException { SocketErrorCode: SocketError.TimedOut } or ConnectTimeoutException:
                     return HttpFailureKind.Timeout;
                 default:
                     break;

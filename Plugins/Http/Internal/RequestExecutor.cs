@@ -63,7 +63,7 @@ internal static class RequestExecutor
         HttpResult.Failure($"timed out after {spec.Timeout.TotalSeconds:0.###} s waiting for {spec.Url.Host}; if it is just slow, pass a longer timeout (in seconds)") with { FailureKind = HttpFailureKind.Timeout };
 
     private static HttpResult IdleTimedOut(HttpRequestSpec spec) =>
-        HttpResult.Failure($"idle_timeout: no data from {spec.Url.Host}:{spec.Url.Port} for {spec.IdleTimeout.TotalSeconds:0.###} s");
+        HttpResult.Failure($"idle_timeout: no data from {spec.Url.Host}:{spec.Url.Port} for {spec.IdleTimeout.TotalSeconds:0.###} s") with { FailureKind = HttpFailureKind.Timeout };
 
     private static RestRequest BuildRequest(HttpRequestSpec spec, ResponseReader reader, ExchangeState state, HttpContent? upload) =>
         new(spec.Url)
