@@ -19,7 +19,7 @@ public class ExampleTests
     private static readonly string[] Covered =
     [
         "companion_app.lua", "companion_link.lua", "companion_link_task.lua", "dashboard.lua", "discord_screenshot.lua", "discord_webhook.lua", "download.lua",
-        "http_seed.lua", "telemetry_receiver.lua", "telemetry_sender.lua", "version_check.lua", "version_check_task.lua", "ws_echo.lua",
+        "http_seed.lua", "llm_chat_stream.lua", "telemetry_receiver.lua", "telemetry_sender.lua", "version_check.lua", "version_check_task.lua", "ws_echo.lua",
     ];
 
     [Fact]
@@ -67,6 +67,26 @@ public class ExampleTests
 
         Assert.Empty(run.Stdout);
         Assert.Contains("screenshot: not posted: no recorded exchange for POST https://discord.com/api/webhooks/", run.Transcript, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LlmChatStream_ReplayedEventStream_AnswerPrintedLineByLineInOrderThenTheSummary()
+    {
+        var run = await RunReplayedAsync("llm_chat_stream.lua");
+
+        // 19 pieces from the data: events (the role-only first chunk and the finish chunk carry no text),
+        // joined into lines as they complete; [DONE] ends it.
+        Assert.Equal(
+            [
+                "chat: asking gpt-4o-mini, the answer streams in",
+                "> Three classic racing games:",
+                "> 1. Out Run (1986)",
+                "> 2. Gran Turismo (1997)",
+                "> 3. Super Mario Kart (1992)",
+                "chat: done (stop): 95 characters in 19 pieces",
+            ],
+            run.Stdout);
+        Assert.Empty(run.Stderr);
     }
 
     [Theory]

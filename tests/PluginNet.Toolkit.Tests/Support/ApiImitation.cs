@@ -8,7 +8,8 @@ namespace PluginNet.Toolkit.Tests.Support;
 /// <summary>
 /// A local Kestrel server (127.0.0.1) that imitates the public APIs the HTTP examples use, strictly
 /// enough to reject a wrong request the way the real one would: a Discord webhook (429 on the first
-/// post, then 204), GitHub's latest-release API and a download server. The examples' cassettes are
+/// post, then 204), GitHub's latest-release API, a download server and an LLM's streamed chat
+/// completions (Server-Sent Events, as OpenAI sends them). The examples' cassettes are
 /// recordings of these exchanges, made through the real Http plugin (see <see cref="Cassettes"/>).
 /// </summary>
 internal sealed class ApiImitation : IAsyncDisposable
@@ -29,6 +30,8 @@ internal sealed class ApiImitation : IAsyncDisposable
         ["DISCORD_WEBHOOK_URL"] = Origin + "/api/webhooks/112233445566778899/example-webhook-token",
         ["HUD_MOD_RELEASES_URL"] = Origin + "/repos/example/hud-mod/releases/latest",
         ["HUD_MOD_CDN"] = Origin + "/hud-mod/",
+        ["LLM_CHAT_URL"] = Origin + "/v1/chat/completions",
+        ["LLM_API_KEY"] = "sk-imitation-key",
     };
 
     public static async Task<ApiImitation> StartAsync()
@@ -86,6 +89,7 @@ internal sealed class ApiImitation : IAsyncDisposable
                 context.Response.ContentLength = Package.Length;
                 await context.Response.Body.WriteAsync(Package);
             });
+            app.MapPost("/v1/chat/completions", ChatCompletionsAsync);
         });
         return new ApiImitation(server);
     }
@@ -143,6 +147,75 @@ internal sealed class ApiImitation : IAsyncDisposable
         await context.Response.WriteAsync($$"""
             {"id":"1100000000000000001","content":"New personal best: 14 kills, 3 deaths","attachments":[{"id":"1100000000000000002","filename":"{{file!.FileName}}","size":{{file.Length}},"url":"https://cdn.discordapp.com/attachments/1/1100000000000000002/{{file.FileName}}","content_type":"{{file.ContentType}}"}]}
             """);
+    }
+
+    // A streamed chat completion: the answer in small pieces, one `data: {chunk}` event each with a short
+    // pause between them (so the client really reads a stream), then `data: [DONE]`.
+    private static async Task ChatCompletionsAsync(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || authorization.Length == "Bearer ".Length)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "You didn't provide an API key.", type = "invalid_request_error" } });
+            return;
+        }
+
+        string? model = null;
+        try
+        {
+            using var request = await JsonDocument.ParseAsync(context.Request.Body);
+            var root = request.RootElement;
+            if (context.Request.ContentType == "application/json"
+                && root.TryGetProperty("model", out var name) && name.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array && messages.GetArrayLength() > 0
+                && root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True)
+            {
+                model = name.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (model is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "a JSON body with model, messages and stream = true is required", type = "invalid_request_error" } });
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-cache";
+        string[] pieces =
+        [
+            "Three", " classic", " racing", " games", ":\n", "1.", " Out", " Run", " (1986)", "\n2.", " Gran",
+            " Tur", "ismo", " (1997)", "\n3.", " Super", " Mario", " Kart", " (1992)",
+        ];
+        var deltas = pieces.Select(piece => (object)new { content = piece })
+            .Prepend(new { role = "assistant", content = "" });
+        foreach (var delta in deltas)
+        {
+            await WriteChunkAsync(context, model, delta, finishReason: null);
+        }
+
+        await WriteChunkAsync(context, model, new { }, finishReason: "stop");
+        await context.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
+    private static async Task WriteChunkAsync(HttpContext context, string model, object delta, string? finishReason)
+    {
+        var chunk = JsonSerializer.Serialize(new
+        {
+            id = "chatcmpl-example",
+            @object = "chat.completion.chunk",
+            created = 1764921600,
+            model,
+            choices = new[] { new { index = 0, delta, finish_reason = finishReason } },
+        });
+        await context.Response.WriteAsync($"data: {chunk}\n\n");
+        await context.Response.Body.FlushAsync();
+        await Task.Delay(TimeSpan.FromMilliseconds(20));
     }
 
     // What Discord checks: a JSON body with content or embeds, embeds being an array.

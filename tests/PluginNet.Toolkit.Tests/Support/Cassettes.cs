@@ -25,6 +25,7 @@ internal static class Cassettes
         ("version_check.lua", 200, "/repos/", "https://api.github.com"),
         ("download.lua", 300, "/hud-mod/", "https://cdn.example.com"),
         ("discord_screenshot.lua", 500, "/api/webhooks/", "https://discord.com"),
+        ("llm_chat_stream.lua", 600, "/v1/", "https://api.openai.com"),
     ];
 
     /// <summary>The files under examples/ an example reads from its download folder (copied into it, same relative path).</summary>
@@ -81,7 +82,7 @@ internal static class Cassettes
                     { "name": "Replay", "path": {{JsonSerializer.Serialize(PluginPath("Replay"))}}, "settings": { "mode": "record", "cassettes": "raw" } }
                   ],
                   "transports": { "http": "Replay" },
-                  "permissions": { "default": { "env": ["DISCORD_WEBHOOK_URL", "HUD_MOD_CDN", "HUD_MOD_VERSION", "HUD_MOD_RELEASES_URL"] } }
+                  "permissions": { "default": { "env": ["DISCORD_WEBHOOK_URL", "HUD_MOD_CDN", "HUD_MOD_VERSION", "HUD_MOD_RELEASES_URL", "LLM_CHAT_URL", "LLM_API_KEY", "LLM_MODEL"] } }
                 }
                 """);
             PrepareDownloads(example, Path.Combine(folder, "downloads"));
