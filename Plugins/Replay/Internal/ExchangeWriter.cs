@@ -98,8 +98,10 @@ internal static class ExchangeWriter
             json.WriteString(CassetteFormat.Url, request.Url.AbsoluteUri);
             if (request.Headers.Count > 0)
             {
+                // Sorted by name: a script's headers table has no order of its own (Lua's table order
+                // changes from run to run), and recording the same requests again should give the same file.
                 json.WriteStartObject(CassetteFormat.Headers);
-                foreach (var (name, value) in request.Headers)
+                foreach (var (name, value) in request.Headers.OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
                 {
                     json.WriteString(name, CassetteFormat.IsSecretHeader(name) ? CassetteFormat.Redacted : value);
                 }
