@@ -59,6 +59,32 @@ public class HttpRetryTests
     }
 
     [Fact]
+    public async Task IdleTimeout_CountsAsATimeout_RetriedAndTheSecondAttemptAnswers()
+    {
+        var hits = 0;
+        await using var server = await TestHttpServer.StartAsync(app => app.Map("/slow-once", async context =>
+        {
+            if (Interlocked.Increment(ref hits) == 1)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted); // silent until the client gives up
+            }
+
+            await context.Response.WriteAsync("fine");
+        }));
+
+        var output = await HttpIntegrationTests.RunAsync($$"""
+            net.http:get("{{server.Url("/slow-once")}}", { idle_timeout = 0.3,
+              retry = { attempts = 2, on = { "timeout" }, backoff = 0.05 } }, function(r)
+              print(r.ok, r.body, r.attempts)
+              script.unload()
+            end)
+            """);
+
+        Assert.Equal("true\tfine\t2", Assert.Single(output.Prints));
+        Assert.Equal(2, hits);
+    }
+
+    [Fact]
     public async Task ConnectionRefused_NotInRetryOn_OneAttempt()
     {
         var port = LoopbackPorts.Free();
