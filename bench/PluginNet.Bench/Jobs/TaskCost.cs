@@ -15,7 +15,8 @@ namespace PluginNet.Bench.Jobs;
 /// Lua memory per waiting request (10,000 requests to a server that never answers, queued by the
 /// per-script limit; a task per request against a callback per request) and per sleeping task, and
 /// the process CPU time (os.clock) per request of sequential requests to a local server (a task's
-/// loop against a callback chain, after a warm-up), which adds the resume to the same work.
+/// loop against a callback chain, after a warm-up), which adds the resume to the same work. Both
+/// forms are warmed before either is measured, and the order alternates run by run.
 /// </summary>
 internal static class TaskCost
 {
@@ -39,7 +40,7 @@ internal static class TaskCost
             hanging.Start();
             var hangUrl = $"http://127.0.0.1:{((IPEndPoint)hanging.LocalEndpoint).Port}/hang";
             var output = new Figures();
-            var running = BenchEngine.RunAsync(Script(app.Urls.First() + "/r", hangUrl, waiting, sequential), [],
+            var running = BenchEngine.RunAsync(Script(app.Urls.First() + "/r", hangUrl, waiting, sequential, callbackFirst: run % 2 == 1), [],
                 o => o with { Output = output, CallbackTimeLimit = TimeSpan.FromSeconds(60) }); // 10,000 calls in one chunk outrun 250 ms on a busy machine
             await output.Measured.Task.WaitAsync(TimeSpan.FromMinutes(5));
             hanging.Stop();
@@ -64,50 +65,69 @@ internal static class TaskCost
             $"{taskMs:0.000} ms", $"{callbackMs:0.000} ms (callback)", $"{taskMs / callbackMs:0.00}×", "≤ 1.1×", taskMs <= callbackMs * 1.1));
     }
 
-    private static string Script(string url, string hangUrl, int waiting, int sequential) => $$"""
+    // Odd runs measure the callback form first, even runs the task form first (memory and time
+    // alike), after a warm-up of both forms against the live server, so neither side is the cold one.
+    private static string Script(string url, string hangUrl, int waiting, int sequential, bool callbackFirst) => $$"""
         local function used() collectgarbage() collectgarbage() return collectgarbage("count") * 1024 end
         local function report(name, value) print(name .. " " .. string.format("%.3f", value)) end
-
-        local base = used()
+        local callbackFirst = {{(callbackFirst ? "true" : "false")}}
         local answered = 0
-        for _ = 1, {{waiting}} do net.http:get("{{hangUrl}}", function() answered = answered + 1 end) end
-        report("callback_bytes", used() - base)
 
-        base = used()
-        local all = {}
-        for i = 1, {{waiting}} do all[i] = task.spawn(function() return net.http:get("{{hangUrl}}") end) end
-        report("task_bytes", used() - base)
-        for i = 1, #all do all[i]:cancel() end
-        all = nil
+        local function callbackMemory()
+          local base = used()
+          for _ = 1, {{waiting}} do net.http:get("{{hangUrl}}", function() answered = answered + 1 end) end
+          report("callback_bytes", used() - base)
+        end
 
-        base = used()
+        local function taskMemory()
+          local base = used()
+          local all = {}
+          for i = 1, {{waiting}} do all[i] = task.spawn(function() return net.http:get("{{hangUrl}}") end) end
+          report("task_bytes", used() - base)
+          for i = 1, #all do all[i]:cancel() end
+        end
+
+        local function callbackTime(after)
+          local started, n = os.clock(), 0
+          local function chain()
+            n = n + 1
+            if n > {{sequential}} then
+              report("callback_ms", (os.clock() - started) * 1000)
+              after()
+              return
+            end
+            net.http:get("{{url}}", chain)
+          end
+          chain()
+        end
+
+        local function taskTime()
+          local t0 = os.clock()
+          for _ = 1, {{sequential}} do net.http:get("{{url}}") end
+          report("task_ms", (os.clock() - t0) * 1000)
+        end
+
+        -- Warm-up of both forms (their requests still running, the same during every measure below)
+        for _ = 1, 50 do net.http:get("{{url}}", function() end) end
+        for _ = 1, 50 do task.spawn(function() return net.http:get("{{url}}") end) end
+
+        if callbackFirst then callbackMemory() taskMemory() else taskMemory() callbackMemory() end
+        local base = used()
         local sleepers = {}
         for i = 1, {{waiting}} do sleepers[i] = task.spawn(task.wait, 3600) end
         report("sleep_bytes", used() - base)
         for i = 1, #sleepers do sleepers[i]:cancel() end
         print("measured")
 
-
-        local started, n = os.clock(), 0
-        local function chain()
-          n = n + 1
-          if n > {{sequential}} then
-            report("callback_ms", (os.clock() - started) * 1000)
-            task.spawn(function()
-              local t0 = os.clock()
-              for _ = 1, {{sequential}} do net.http:get("{{url}}") end
-              report("task_ms", (os.clock() - t0) * 1000)
-              script.unload()
-            end)
-            return
-          end
-          net.http:get("{{url}}", chain)
-        end
         task.spawn(function()
           while answered < {{waiting}} do task.wait() end -- the hanging server has stopped: all fail
           for _ = 1, 200 do net.http:get("{{url}}") end -- warm-up, measured by neither side
-          started = os.clock()
-          chain()
+          if callbackFirst then
+            callbackTime(function() task.spawn(function() taskTime() script.unload() end) end)
+          else
+            taskTime()
+            callbackTime(script.unload)
+          end
         end)
         """;
 
