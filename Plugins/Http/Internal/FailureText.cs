@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Authentication;
 using PluginNet.Core.Transports;
+using PluginNet.Plugins.Shared;
 
 namespace PluginNet.Plugins.Http.Internal;
 
@@ -32,7 +33,7 @@ internal static class FailureText
                     return $"connection reset by {target}";
                 case SocketException { SocketErrorCode: SocketError.HostUnreachable or SocketError.NetworkUnreachable }:
                     return $"{target} is unreachable";
-                case AuthenticationException when Find<TlsRefusedException>(e) is null:
+                case AuthenticationException when ExceptionChain.Find<TlsRefusedException>(e) is null:
                     return $"TLS handshake with {target} failed (no TLS version or cipher both sides accept, or not a TLS server)";
                 case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
                     return $"DNS lookup failed for '{url.Host}'";
@@ -70,19 +71,5 @@ internal static class FailureText
         }
 
         return HttpFailureKind.Other;
-    }
-
-    private static T? Find<T>(Exception exception)
-        where T : Exception
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Authentication;
 using PluginNet.Core.Transports;
+using PluginNet.Plugins.Shared;
 
 namespace PluginNet.Plugins.WsClient.Internal;
 
@@ -16,22 +17,22 @@ internal static class FailureText
             return $"handshake refused: HTTP {(httpStatus + " " + StatusText(httpStatus)).TrimEnd()} (the server did not answer 101 Switching Protocols)";
         }
 
-        if (Find<AddressRefusedException>(exception) is { } refused)
+        if (ExceptionChain.Find<AddressRefusedException>(exception) is { } refused)
         {
             return refused.Message;
         }
 
-        if (Find<SocketException>(exception) is { } socket)
+        if (ExceptionChain.Find<SocketException>(exception) is { } socket)
         {
             return DescribeSocket(socket);
         }
 
-        if (Find<TlsRefusedException>(exception) is { } rejected)
+        if (ExceptionChain.Find<TlsRefusedException>(exception) is { } rejected)
         {
             return $"TLS check failed: {rejected.Message}";
         }
 
-        if (Find<AuthenticationException>(exception) is not null)
+        if (ExceptionChain.Find<AuthenticationException>(exception) is not null)
         {
             return "TLS handshake failed (no TLS version or cipher both sides accept, or not a TLS server)";
         }
@@ -41,7 +42,7 @@ internal static class FailureText
             return $"handshake rejected: {ws.Message}";
         }
 
-        if (Find<HttpRequestException>(exception) is { } http)
+        if (ExceptionChain.Find<HttpRequestException>(exception) is { } http)
         {
             return Innermost(http).Message;
         }
@@ -75,7 +76,7 @@ internal static class FailureText
     /// <summary>Why an open connection failed.</summary>
     public static string DescribeReceive(Exception exception)
     {
-        if (Find<SocketException>(exception) is { } socket)
+        if (ExceptionChain.Find<SocketException>(exception) is { } socket)
         {
             return $"connection lost: {DescribeSocket(socket)}";
         }
@@ -99,20 +100,6 @@ internal static class FailureText
         SocketError.ConnectionReset => "connection reset by the server",
         _ => socket.Message,
     };
-
-    private static T? Find<T>(Exception exception)
-        where T : Exception
-    {
-        for (Exception? e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is T found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
 
     private static Exception Innermost(Exception exception)
     {
