@@ -129,11 +129,6 @@ public class HttpGovernorTests
         end
         """;
 
-    private static async Task<RecordingOutput> RunAsync(string lua, Func<Engine.EngineOptions, Engine.EngineOptions>? options = null)
-    {
-        await using var runner = await EngineRunner.StartAsync([LuaScripts.Write(lua)], options: options);
-        var result = await runner.WaitForExitAsync(TimeSpan.FromSeconds(120));
-        Assert.True(result == Engine.EngineRunResult.AllScriptsUnloaded, runner.Output.Transcript);
-        return runner.Output;
-    }
+    private static Task<RecordingOutput> RunAsync(string lua, Func<Engine.EngineOptions, Engine.EngineOptions>? options = null) =>
+        EngineRunner.RunToEndAsync(lua, TimeSpan.FromSeconds(120), options: options);
 }

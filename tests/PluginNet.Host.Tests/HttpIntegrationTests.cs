@@ -204,13 +204,6 @@ public class HttpIntegrationTests : IAsyncLifetime
         Assert.Empty(_received);
     }
 
-    internal static async Task<RecordingOutput> RunAsync(string lua, string? downloads = null)
-    {
-        var runner = await EngineRunner.StartAsync(
-            [LuaScripts.Write(lua)],
-            options: o => downloads is null ? o : o with { DownloadDirectory = downloads });
-        var result = await runner.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(result == Engine.EngineRunResult.AllScriptsUnloaded, runner.Output.Transcript);
-        return runner.Output;
-    }
+    internal static Task<RecordingOutput> RunAsync(string lua, string? downloads = null) =>
+        EngineRunner.RunToEndAsync(lua, TimeSpan.FromSeconds(60), options: o => downloads is null ? o : o with { DownloadDirectory = downloads });
 }

@@ -79,13 +79,10 @@ public class HttpRetryArgumentTests
         Assert.Equal(1, _sent);
     }
 
-    private async Task<RecordingOutput> RunAsync(string lua)
-    {
-        var runner = await EngineRunner.StartAsync(
-            [LuaScripts.Write(lua)],
+    private Task<RecordingOutput> RunAsync(string lua) =>
+        EngineRunner.RunToEndAsync(
+            lua,
+            requireUnloaded: false,
             configure: e => e.Transports.Pin(TransportKind.Http, "Substitute", _transport),
             withPlugins: false);
-        await runner.WaitForExitAsync();
-        return runner.Output;
-    }
 }

@@ -45,6 +45,45 @@ public sealed class EngineRunner : IAsyncDisposable
         return runner;
     }
 
+    /// <summary>
+    /// Runs <paramref name="lua"/> (written to a script file) until it unloads itself and returns what
+    /// it printed and logged. See the overload taking script paths.
+    /// </summary>
+    public static Task<RecordingOutput> RunToEndAsync(
+        string lua,
+        TimeSpan? timeout = null,
+        bool requireUnloaded = true,
+        Func<EngineOptions, EngineOptions>? options = null,
+        Action<PluginNetEngine>? configure = null,
+        string? pluginsJson = null,
+        bool withPlugins = true) =>
+        RunToEndAsync([LuaScripts.Write(lua)], timeout, requireUnloaded, options, configure, pluginsJson, withPlugins);
+
+    /// <summary>
+    /// Runs <paramref name="scripts"/> until the frame loop returns and returns what they printed and
+    /// logged. Throws <see cref="TimeoutException"/> when the engine has not exited within
+    /// <paramref name="timeout"/> (30 s by default); with <paramref name="requireUnloaded"/>, also fails
+    /// (with the transcript) when it stopped for any reason other than every script unloading.
+    /// </summary>
+    public static async Task<RecordingOutput> RunToEndAsync(
+        string[] scripts,
+        TimeSpan? timeout = null,
+        bool requireUnloaded = true,
+        Func<EngineOptions, EngineOptions>? options = null,
+        Action<PluginNetEngine>? configure = null,
+        string? pluginsJson = null,
+        bool withPlugins = true)
+    {
+        await using var runner = await StartAsync(scripts, options: options, configure: configure, pluginsJson: pluginsJson, withPlugins: withPlugins);
+        var result = await runner.WaitForExitAsync(timeout);
+        if (requireUnloaded && result != EngineRunResult.AllScriptsUnloaded)
+        {
+            throw new InvalidOperationException($"the engine stopped with {result}, not with every script unloaded:\n{runner.Output.Transcript}");
+        }
+
+        return runner.Output;
+    }
+
     /// <summary>Runs <paramref name="action"/> on the menu thread and waits for it.</summary>
     public Task InvokeAsync(Action<PluginNetEngine> action)
     {

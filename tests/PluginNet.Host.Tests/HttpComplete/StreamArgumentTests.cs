@@ -63,11 +63,5 @@ public class StreamArgumentTests
         Assert.Equal("0\tfalse\trefused: last_event_id contains a line break", Assert.Single(output.Prints));
     }
 
-    private static async Task<RecordingOutput> RunAsync(string lua)
-    {
-        await using var runner = await EngineRunner.StartAsync([LuaScripts.Write(lua)]);
-        var result = await runner.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(result == Engine.EngineRunResult.AllScriptsUnloaded, runner.Output.Transcript);
-        return runner.Output;
-    }
+    private static Task<RecordingOutput> RunAsync(string lua) => EngineRunner.RunToEndAsync(lua, TimeSpan.FromSeconds(60));
 }

@@ -134,14 +134,11 @@ public class UploadArgumentTests
         Assert.Empty(_sent);
     }
 
-    private async Task<RecordingOutput> RunAsync(string lua, string? downloads = null)
-    {
-        var runner = await EngineRunner.StartAsync(
-            [LuaScripts.Write(lua)],
+    private Task<RecordingOutput> RunAsync(string lua, string? downloads = null) =>
+        EngineRunner.RunToEndAsync(
+            lua,
+            requireUnloaded: false,
             options: o => downloads is null ? o : o with { DownloadDirectory = downloads },
             configure: e => e.Transports.Pin(TransportKind.Http, "Substitute", _transport),
             withPlugins: false);
-        await runner.WaitForExitAsync();
-        return runner.Output;
-    }
 }

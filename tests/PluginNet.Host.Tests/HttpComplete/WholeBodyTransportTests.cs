@@ -79,17 +79,9 @@ public class WholeBodyTransportTests
         Assert.Equal(HttpRequestSpec.DefaultMaxBodyBytes, spec.MaxBodyBytes);
     }
 
-    private async Task<RecordingOutput> RunAsync(string lua)
-    {
-        var runner = await EngineRunner.StartAsync(
-            [LuaScripts.Write(lua)],
+    private Task<RecordingOutput> RunAsync(string lua) =>
+        EngineRunner.RunToEndAsync(
+            lua,
             configure: e => e.Transports.Pin(TransportKind.Http, "Substitute", _transport),
             withPlugins: false);
-        await using (runner)
-        {
-            Assert.Equal(Engine.EngineRunResult.AllScriptsUnloaded, await runner.WaitForExitAsync());
-        }
-
-        return runner.Output;
-    }
 }

@@ -1,4 +1,3 @@
-using PluginNet.Host.Engine;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Host.Tests.Security;
@@ -104,13 +103,11 @@ public class FileConfinementTests
             await File.WriteAllTextAsync(config, $$"""{ "plugins": [], {{permissions}} }""");
         }
 
-        await using var runner = await EngineRunner.StartAsync(
+        var output = await EngineRunner.RunToEndAsync(
             [script],
             options: o => o with { DataDirectory = LuaScripts.NewFolder() },
             pluginsJson: config,
             withPlugins: config is not null);
-        var result = await runner.WaitForExitAsync();
-        Assert.True(result == EngineRunResult.AllScriptsUnloaded, runner.Output.Transcript);
-        return (runner.Output.Prints, runner.Output.Transcript);
+        return (output.Prints, output.Transcript);
     }
 }

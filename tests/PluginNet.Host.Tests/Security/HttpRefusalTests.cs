@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using PluginNet.Host.Engine;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Host.Tests.Security;
@@ -101,11 +100,6 @@ public class HttpRefusalTests : IAsyncLifetime
         Assert.Equal("false\t200\t0\tresponse body is larger than 64 MB; use save_to_file to stream it to disk", Assert.Single(prints));
     }
 
-    private static async Task<IReadOnlyList<string>> RunAsync(string lua)
-    {
-        var runner = await EngineRunner.StartAsync([LuaScripts.Write(lua)]);
-        var result = await runner.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(result == EngineRunResult.AllScriptsUnloaded, runner.Output.Transcript);
-        return runner.Output.Prints;
-    }
+    private static async Task<IReadOnlyList<string>> RunAsync(string lua) =>
+        (await EngineRunner.RunToEndAsync(lua, TimeSpan.FromSeconds(60))).Prints;
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using PluginNet.Host.Engine;
 using PluginNet.TestSupport;
 
 namespace PluginNet.Host.Tests.Security;
@@ -175,11 +174,9 @@ public class SandboxTests
     /// <summary>Runs <paramref name="lua"/> (which must not unload itself) and returns what it printed.</summary>
     private static async Task<IReadOnlyList<string>> RunAsync(string lua)
     {
-        var runner = await EngineRunner.StartAsync([LuaScripts.Write(lua + "\nscript.unload()\n")]);
-        var result = await runner.WaitForExitAsync();
-        Assert.True(result == EngineRunResult.AllScriptsUnloaded, runner.Output.Transcript);
-        Assert.DoesNotContain(runner.Output.Logs, l => l.Level == LogLevel.Error);
-        return runner.Output.Prints;
+        var output = await EngineRunner.RunToEndAsync(lua + "\nscript.unload()\n");
+        Assert.DoesNotContain(output.Logs, l => l.Level == LogLevel.Error);
+        return output.Prints;
     }
 
     /// <summary>"false	file:3: message" to "false	message": pcall's message carries the caller's position.</summary>

@@ -281,12 +281,10 @@ public sealed class TlsTests : IDisposable
     private async Task<RecordingOutput> RunAsync(string lua, string tls, string? downloads = null)
     {
         var config = await WriteConfigAsync(tls);
-        await using var runner = await EngineRunner.StartAsync(
-            [LuaScripts.Write(lua)],
+        return await EngineRunner.RunToEndAsync(
+            lua,
+            TimeSpan.FromSeconds(60),
             options: o => downloads is null ? o : o with { DownloadDirectory = downloads },
             pluginsJson: config);
-        var result = await runner.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(result == Engine.EngineRunResult.AllScriptsUnloaded, runner.Output.Transcript);
-        return runner.Output;
     }
 }

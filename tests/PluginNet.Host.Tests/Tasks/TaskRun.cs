@@ -7,13 +7,8 @@ internal static class TaskRun
 {
     public static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
 
-    public static async Task<RecordingOutput> ToEndAsync(string code)
-    {
-        var script = LuaScripts.Write(code);
-        await using var runner = await EngineRunner.StartAsync([script]);
-        await runner.WaitForExitAsync(Within);
-        return runner.Output;
-    }
+    public static Task<RecordingOutput> ToEndAsync(string code) =>
+        EngineRunner.RunToEndAsync(code, Within, requireUnloaded: false);
 
     /// <summary>The error log lines.</summary>
     public static string[] Errors(RecordingOutput output) =>
