@@ -84,6 +84,16 @@ public sealed class EngineRunner : IAsyncDisposable
         return runner.Output;
     }
 
+    /// <summary>
+    /// Waits for the script's "port=N" line (a listening script prints it; further words after a
+    /// space are ignored) and returns N.
+    /// </summary>
+    public async Task<int> WaitForPortAsync(TimeSpan timeout)
+    {
+        var line = await Output.WaitForPrintAsync(p => p.StartsWith("port=", StringComparison.Ordinal), timeout);
+        return int.Parse(line.Split(' ')[0]["port=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Runs <paramref name="action"/> on the menu thread and waits for it.</summary>
     public Task InvokeAsync(Action<PluginNetEngine> action)
     {

@@ -76,9 +76,7 @@ internal sealed class LuaServerScript : IAsyncDisposable
         var limits = pluginsJson is null ? null : PluginConfig.Parse(pluginsJson, await File.ReadAllTextAsync(pluginsJson)).Limits;
         var runner = await EngineRunner.StartAsync(
             [path], pluginsJson: pluginsJson, options: limits is null ? null : o => o.WithLimits(limits));
-        var line = await runner.Output.WaitForPrintAsync(p => p.StartsWith("port=", StringComparison.Ordinal), TestTimeouts.Event);
-        var port = int.Parse(line.Split(' ')[0]["port=".Length..], CultureInfo.InvariantCulture);
-        return new LuaServerScript(runner, path, port);
+        return new LuaServerScript(runner, path, await runner.WaitForPortAsync(TestTimeouts.Event));
     }
 
     /// <summary>Connects a client and returns it with the id the script's on_open printed.</summary>

@@ -45,7 +45,7 @@ public sealed class WsServerDefaultsTests(ITestOutputHelper log)
             print("port=" .. srv.port)
             """);
         await using var runner = await EngineRunner.StartAsync([script]);
-        var port = int.Parse((await runner.Output.WaitForPrintAsync(p => p.StartsWith("port=", StringComparison.Ordinal), TestTimeouts.Event))["port=".Length..], CultureInfo.InvariantCulture);
+        var port = await runner.WaitForPortAsync(TestTimeouts.Event);
         using var sleeper = await RawWebSocket.ConnectAsync(port, receiveBufferBytes: 4096);
         Assert.Equal(101, await sleeper.HandshakeAsync(port));
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.WebSockets;
 using PluginNet.TestSupport;
 using PluginNet.WsServer.Tests.Support;
@@ -111,8 +110,7 @@ public sealed class HostUnderAttackTests(ITestOutputHelper log)
         {
             var engine = new AttackedEngine();
             engine._runner = await EngineRunner.StartAsync([LuaScripts.Write(AttackProbe.Script)], configure: e => e.AddModule(engine.Probe));
-            var line = await engine._runner.Output.WaitForPrintAsync(p => p.StartsWith("port=", StringComparison.Ordinal), Wait);
-            engine.Url = new Uri($"ws://127.0.0.1:{int.Parse(line["port=".Length..], CultureInfo.InvariantCulture)}/");
+            engine.Url = new Uri($"ws://127.0.0.1:{await engine._runner.WaitForPortAsync(Wait)}/");
             engine.Watcher = await TestClients.ConnectAsync(engine.Url);
             await engine.ClientsReached(1);
             await Attacks.WarmUpAsync(engine.Url, engine.Watcher, engine.ClientsReached);
