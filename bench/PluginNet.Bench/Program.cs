@@ -12,6 +12,8 @@ if (args.Length > 0 && args[0] == "serve-http")
 var jobs = new (string Name, Func<BenchSettings, ResultTable, Task> Run)[]
 {
     ("ws-echo", WsEchoRate.RunAsync),
+    ("ws-stream", WsEchoStream.RunAsync),
+    ("footprint", Footprint.RunAsync),
     ("ws-broadcast", WsBroadcast.RunAsync),
     ("http-throughput", HttpThroughput.RunAsync),
     ("event-latency", EventLatency.RunAsync),

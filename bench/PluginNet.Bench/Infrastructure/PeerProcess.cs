@@ -110,6 +110,33 @@ internal sealed class PeerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Resident set size (VmRSS, bytes) and thread count of the process now, from /proc (Linux; NaN elsewhere).</summary>
+    public (double RssBytes, int Threads) Footprint()
+    {
+        var status = $"/proc/{_process.Id}/status";
+        if (!File.Exists(status))
+        {
+            return (double.NaN, 0);
+        }
+
+        double rss = double.NaN;
+        var threads = 0;
+        foreach (var line in File.ReadLines(status))
+        {
+            var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                rss = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+            else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+            {
+                threads = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (rss, threads);
+    }
+
     /// <summary>Waits for a line starting with <paramref name="prefix"/> and returns the rest of it.</summary>
     public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
     {

@@ -30,16 +30,20 @@ internal static class WsBroadcast
         {
             var ours = new List<double>();
             var peer = new List<double>();
+            var oursRss = new List<double>();
+            var peerRss = new List<double>();
             for (var run = 1; run <= settings.Runs; run++)
             {
-                var (cpu, rate) = await MeasureAsync(OursAsync(script), window);
+                var (cpu, rate, rss, threads) = await MeasureAsync(OursAsync(script), window);
                 ours.Add(cpu);
-                Console.WriteLine($"  run {run}: pluginnet {cpu:0.000} CPU s/s ({rate:0} messages/s received by all clients)");
+                oursRss.Add(rss);
+                Console.WriteLine($"  run {run}: pluginnet {cpu:0.000} CPU s/s ({rate:0} messages/s received by all clients), RSS {rss / 1e6:0.0} MB, {threads} threads");
                 if (!settings.OursOnly)
                 {
-                    (cpu, rate) = await MeasureAsync(Task.FromResult(PeerProcess.Node("broadcast-server.js")), window);
+                    (cpu, rate, rss, threads) = await MeasureAsync(Task.FromResult(PeerProcess.Node("broadcast-server.js")), window);
                     peer.Add(cpu);
-                    Console.WriteLine($"  run {run}: Node ws {cpu:0.000} CPU s/s ({rate:0} messages/s received by all clients)");
+                    peerRss.Add(rss);
+                    Console.WriteLine($"  run {run}: Node ws {cpu:0.000} CPU s/s ({rate:0} messages/s received by all clients), RSS {rss / 1e6:0.0} MB, {threads} threads");
                 }
             }
 
@@ -51,6 +55,14 @@ internal static class WsBroadcast
                 $"{o / p:0.00}×",
                 "≤ 1.0×",
                 o / p <= 1.0));
+            var (oRss, pRss) = (Stats.Median(oursRss), Stats.Median(peerRss));
+            results.Add(new ResultRow(
+                $"ws_server broadcast, 1 KB at 60 fps to {Clients} clients: server RSS at the end of the window",
+                $"{oRss / 1e6:0.0} MB",
+                $"{pRss / 1e6:0.0} MB (Node ws server)",
+                $"{oRss / pRss:0.00}×",
+                "≤ 1.0×",
+                oRss / pRss <= 1.0));
         }
         finally
         {
@@ -64,7 +76,7 @@ internal static class WsBroadcast
         return Task.FromResult(PeerProcess.Program(host, ["run", script, "--timeout", "300", "--plugins", Repo.PluginsJson]));
     }
 
-    private static async Task<(double CpuPerSecond, double MessagesPerSecond)> MeasureAsync(Task<PeerProcess> starting, TimeSpan window)
+    private static async Task<(double CpuPerSecond, double MessagesPerSecond, double RssBytes, int Threads)> MeasureAsync(Task<PeerProcess> starting, TimeSpan window)
     {
         await using var server = await starting;
         var port = await server.WaitForLineAsync("listening ", TimeSpan.FromSeconds(30));
@@ -78,12 +90,13 @@ internal static class WsBroadcast
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await Task.Delay(window);
         var cpu1 = server.CpuTime;
+        var (rss, threads) = server.Footprint();
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         clients.DrainLines();
         var received1 = await ReceivedAsync(clients);
 
         await TryQuitAsync(server);
-        return ((cpu1 - cpu0).TotalSeconds / elapsed.TotalSeconds, (received1.Total - received0.Total) / ((received1.Ms - received0.Ms) / 1000));
+        return ((cpu1 - cpu0).TotalSeconds / elapsed.TotalSeconds, (received1.Total - received0.Total) / ((received1.Ms - received0.Ms) / 1000), rss, threads);
     }
 
     // The clients print their running total (and their clock) once a second.

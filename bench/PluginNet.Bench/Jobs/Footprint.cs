@@ -1,0 +1,64 @@
+using PluginNet.Bench.Infrastructure;
+
+namespace PluginNet.Bench.Jobs;
+
+/// <summary>
+/// Idle footprint: the resident set size (VmRSS) and thread count of the real <c>pluginnet run</c>
+/// process (the repository's three plugins) with a script that only waits, against an idle Node
+/// process that only waits, each read 3 s after it printed its first line.
+/// </summary>
+internal static class Footprint
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    public static async Task RunAsync(BenchSettings settings, ResultTable results)
+    {
+        var host = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "pluginnet.exe" : "pluginnet");
+        var script = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(script, """print("ready")""");
+        Console.WriteLine($"footprint: idle `pluginnet run` (3 plugins) and idle `node`, RSS {Settle.TotalSeconds:0} s after their first line");
+        try
+        {
+            var ours = new List<double>();
+            var peer = new List<double>();
+            for (var run = 1; run <= settings.Runs; run++)
+            {
+                await using (var process = PeerProcess.Program(host, ["run", script, "--timeout", "60", "--plugins", Repo.PluginsJson]))
+                {
+                    var (rss, threads) = await IdleFootprintAsync(process);
+                    ours.Add(rss);
+                    Console.WriteLine($"  run {run}: pluginnet {rss / 1e6:0.0} MB, {threads} threads");
+                    await process.WriteLineAsync("quit");
+                }
+
+                if (!settings.OursOnly)
+                {
+                    await using var node = PeerProcess.Node("idle.js");
+                    var (rss, threads) = await IdleFootprintAsync(node);
+                    peer.Add(rss);
+                    Console.WriteLine($"  run {run}: node {rss / 1e6:0.0} MB, {threads} threads");
+                }
+            }
+
+            var (o, p) = (Stats.Median(ours), Stats.Median(peer));
+            results.Add(new ResultRow(
+                "idle RSS, `pluginnet run` (3 plugins) with a waiting script",
+                $"{o / 1e6:0.0} MB",
+                $"{p / 1e6:0.0} MB (idle node)",
+                $"{o / p:0.00}×",
+                "≤ 1.2×",
+                o / p <= 1.2));
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    private static async Task<(double Rss, int Threads)> IdleFootprintAsync(PeerProcess process)
+    {
+        await process.WaitForLineAsync("ready", TimeSpan.FromSeconds(30));
+        await Task.Delay(Settle);
+        return process.Footprint();
+    }
+}
