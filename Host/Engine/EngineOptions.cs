@@ -89,6 +89,12 @@ public sealed record EngineOptions
     public Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? Resolver { get; init; }
 
     /// <summary>
+    /// Watches scripts' lifecycle and HTTP exchanges (an inspector, or the embedding application's own
+    /// tooling). Null (the default): nothing is observed and nothing is spent on it.
+    /// </summary>
+    public PluginNet.Core.Observation.INetObserver? Observer { get; init; }
+
+    /// <summary>
     /// When true, <see cref="PluginNetEngine.Run"/> keeps going with no script loaded (until a stop or
     /// the timeout), as <c>run --watch</c> does while it waits for a broken script to be fixed.
     /// </summary>

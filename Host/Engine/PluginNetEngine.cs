@@ -1,3 +1,4 @@
+using PluginNet.Core.Observation;
 using PluginNet.Core.Resources;
 using PluginNet.Core.Threading;
 using PluginNet.Core.Transports;
@@ -35,7 +36,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
     {
         Options = options ?? new EngineOptions();
         Plugins = new PluginManager(Options.Output);
-        _unloader = new ScriptUnloader(_scripts, Options.Output);
+        _unloader = new ScriptUnloader(_scripts, Options.Output, Options.Observer);
         var watch = new MenuThreadWatch();
         _watchdog = new MenuThreadWatchdog(watch, Options.Output, Options.StuckCallLogAfter);
         _scriptServices = new ScriptServices(Dispatcher, Options.Output, Options.CallbackTimeLimit, Options.MaxScriptMemoryBytes, Options.MaxPatternSteps, watch);
@@ -55,6 +56,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
             new ConnectionRuleSets(() => _config?.Tls ?? TlsRules.SystemDefault, Options.Resolver))
         {
             HttpGovernor = new HttpGovernor(Options.HttpRateLimits),
+            Observer = Options.Observer,
         };
         Dispatcher.WorkFailed += (ex, scope) =>
             Options.Output.Log(LogLevel.Error, scope?.Name, $"menu-thread work failed: {ex}");
@@ -175,6 +177,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         catch (Exception ex) when (ex is ScriptException or NLua.Exceptions.LuaException)
         {
             Options.Output.Log(LogLevel.Error, script.Scope.Name, $"could not set up the script: {ex.Message}");
+            Observe(script, ScriptObservationKind.LoadFailed);
             script.Scope.End();
             script.Dispose();
             return false;
@@ -184,14 +187,19 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         if (!script.RunScriptFile())
         {
             // It never loaded, so nobody hears script_unloaded for it; what its top level opened is released.
+            Observe(script, ScriptObservationKind.LoadFailed);
             _unloader.Request(script, announce: false);
             _unloader.ProcessPending();
             return false;
         }
 
+        Observe(script, ScriptObservationKind.Loaded);
         _unloader.ProcessPending(); // the script may have unloaded itself already
         return true;
     }
+
+    private void Observe(ScriptRuntime script, ScriptObservationKind kind) =>
+        Options.Observer?.OnScript(new ScriptObservation(script.Scope.Name, kind, DateTimeOffset.UtcNow));
 
     /// <summary>Unloads a script now: <c>script_unloaded</c> to every script, then its resources are released.</summary>
     /// <returns>False when no such script is loaded.</returns>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using PluginNet.Host.Output;
+using PluginNet.Core.Observation;
 using PluginNet.Core.Resources;
 using PluginNet.Host.Lua;
 
@@ -10,7 +11,7 @@ namespace PluginNet.Host.Engine;
 /// <c>script_unloaded</c>, its servers are closed and waited for, the rest of its ledger is released
 /// in the background, and its Lua state is closed.
 /// </summary>
-internal sealed class ScriptUnloader(List<ScriptRuntime> scripts, IScriptOutput output)
+internal sealed class ScriptUnloader(List<ScriptRuntime> scripts, IScriptOutput output, INetObserver? observer = null)
 {
     // How long an unload waits for the script's servers to stop (the same bound as srv:close()).
     private static readonly TimeSpan ServerCloseWait = TimeSpan.FromSeconds(5);
@@ -42,6 +43,7 @@ internal sealed class ScriptUnloader(List<ScriptRuntime> scripts, IScriptOutput 
         while (_queue.TryDequeue(out var script))
         {
             Teardown(script);
+            observer?.OnScript(new ScriptObservation(script.Scope.Name, ScriptObservationKind.Unloaded, DateTimeOffset.UtcNow));
         }
     }
 

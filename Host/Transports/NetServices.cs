@@ -31,4 +31,7 @@ internal sealed record NetServices(
 {
     /// <summary>Paces and holds HTTP requests per host for every script (rate limits, servers' Retry-After).</summary>
     public HttpGovernor HttpGovernor { get; init; } = new(HttpRateLimits.None);
+
+    /// <summary>Who watches the scripts' exchanges; null when nobody does (the binders then skip every event).</summary>
+    public PluginNet.Core.Observation.INetObserver? Observer { get; init; }
 }

@@ -1,3 +1,4 @@
+using PluginNet.Core.Observation;
 using System.Collections.Concurrent;
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
@@ -145,6 +146,8 @@ internal sealed partial class HttpBinder
                     return; // cancelled or released while it waited in the queue
                 }
 
+                Observe(exchange, HttpObservationPhase.Started, null);
+
                 result = await exchange.Transport.SendAsync(exchange.Spec, cancel.Token).ConfigureAwait(false);
                 if (exchange.Listener is { } listener)
                 {
@@ -177,10 +180,25 @@ internal sealed partial class HttpBinder
                 result = HttpResult.Failure(reason);
             }
 
+            Observe(exchange, HttpObservationPhase.Finished, result);
             if (Untrack(exchange.Entry))
             {
                 var elapsed = exchange.Elapsed;
                 Post(() => Deliver(exchange.Id, result, elapsed));
+            }
+        }
+
+        // One null check when nobody watches; the event is built only for an observer.
+        private void Observe(HttpExchange exchange, HttpObservationPhase phase, HttpResult? result)
+        {
+            if (Net.Observer is { } observer)
+            {
+                observer.OnHttp(new HttpObservation(Script.Scope.Name, exchange.Id, phase, exchange.Spec, exchange.SentAt, exchange.Queued)
+                {
+                    Result = result,
+                    Duration = result is null ? TimeSpan.Zero : TimeSpan.FromSeconds(exchange.Elapsed),
+                    Cancelled = exchange.CancelReason is not null,
+                });
             }
         }
 

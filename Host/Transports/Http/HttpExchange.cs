@@ -41,7 +41,22 @@ internal sealed class HttpExchange(long id, IHttpTransport transport, HttpReques
     public double Elapsed => Stopwatch.GetElapsedTime(_startedAt).TotalSeconds;
 
     /// <summary>Moves it from waiting to running; false when it was cancelled while it waited.</summary>
-    public bool TryRun() => Interlocked.CompareExchange(ref _phase, Running, Waiting) == Waiting;
+    public bool TryRun()
+    {
+        var ran = Interlocked.CompareExchange(ref _phase, Running, Waiting) == Waiting;
+        if (ran)
+        {
+            Queued = Stopwatch.GetElapsedTime(_startedAt);
+        }
+
+        return ran;
+    }
+
+    /// <summary>When the script sent it (for an observer).</summary>
+    public DateTimeOffset SentAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Time it waited in its script's queue before it ran; zero until it runs.</summary>
+    public TimeSpan Queued { get; private set; }
 
     /// <summary>
     /// The script ends it with <paramref name="reason"/>. True when it had not started, so the caller

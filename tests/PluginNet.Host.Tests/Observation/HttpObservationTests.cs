@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using PluginNet.Core.Observation;
+using PluginNet.TestSupport;
+
+namespace PluginNet.Host.Tests.Observation;
+
+/// <summary>An observer attached through EngineOptions hears a real script's life and its HTTP exchanges against Kestrel on 127.0.0.1.</summary>
+public class HttpObservationTests : IAsyncLifetime
+{
+    private TestHttpServer _server = null!;
+
+    public async Task InitializeAsync() =>
+        _server = await TestHttpServer.StartAsync(app =>
+        {
+            app.Map("/ok", context => context.Response.WriteAsync("fine"));
+            app.Map("/missing", context =>
+            {
+                context.Response.StatusCode = 404;
+                return context.Response.WriteAsync("nope");
+            });
+            app.Map("/moved", context =>
+            {
+                context.Response.Redirect("/ok");
+                return Task.CompletedTask;
+            });
+            app.Map("/slow", context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+        });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Observer_RealScript_HearsLifecycleAndEveryExchangeWithItsOutcome()
+    {
+        var observer = new Recorder();
+        var script = LuaScripts.Write($$"""
+            local left = 4
+            local function done() left = left - 1; if left == 0 then script.unload() end end
+            net.http:get("{{_server.Url("/ok")}}", done)
+            net.http:get("{{_server.Url("/missing")}}", done)
+            net.http:get("{{_server.Url("/moved")}}", done)
+            local slow = net.http:get("{{_server.Url("/slow")}}", done)
+            net.http:get("{{_server.Url("/ok")}}", function() slow:cancel() end)
+            """);
+
+        await using var runner = await EngineRunner.StartAsync([script], options: o => o with { Observer = observer });
+        await runner.WaitForExitAsync();
+
+        var finished = observer.Http.Where(h => h.Phase == HttpObservationPhase.Finished).ToList();
+        Assert.Equal(5, finished.Count);
+        Assert.Equal(5, observer.Http.Count(h => h.Phase == HttpObservationPhase.Started));
+        var byPath = finished.GroupBy(h => h.Request.Url.AbsolutePath).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.All(byPath["/ok"], h => Assert.Equal(200, h.Result!.Status));
+        Assert.Equal(404, Assert.Single(byPath["/missing"]).Result!.Status);
+        var moved = Assert.Single(byPath["/moved"]);
+        Assert.Equal((200, 1, "/ok"), (moved.Result!.Status, moved.Result.Redirects, moved.Result.FinalUrl!.AbsolutePath));
+        var slow = Assert.Single(byPath["/slow"]);
+        Assert.True(slow.Cancelled);
+        Assert.Equal(0, slow.Result!.Status);
+        Assert.All(finished, h =>
+        {
+            Assert.Equal(Path.GetFileName(script), h.Script);
+            Assert.True(h.Duration >= h.Queued && h.Queued >= TimeSpan.Zero);
+            Assert.Equal("GET", h.Request.Method);
+        });
+        Assert.Equal(
+            [ScriptObservationKind.Loaded, ScriptObservationKind.Unloaded],
+            observer.Scripts.Select(s => s.Kind));
+    }
+
+    [Fact]
+    public async Task Observer_ScriptFailsToLoad_HearsLoadFailed()
+    {
+        var observer = new Recorder();
+        var script = LuaScripts.Write("error('broken on purpose')");
+
+        await using var runner = await EngineRunner.StartAsync([script], options: o => o with { Observer = observer });
+        await runner.WaitForExitAsync();
+
+        Assert.Equal(ScriptObservationKind.LoadFailed, observer.Scripts.First().Kind);
+        Assert.DoesNotContain(observer.Scripts, s => s.Kind == ScriptObservationKind.Loaded);
+    }
+
+    private sealed class Recorder : INetObserver
+    {
+        public ConcurrentQueue<HttpObservation> Http { get; } = new();
+
+        public ConcurrentQueue<ScriptObservation> Scripts { get; } = new();
+
+        public void OnHttp(HttpObservation observation) => Http.Enqueue(observation);
+
+        public void OnScript(ScriptObservation observation) => Scripts.Enqueue(observation);
+    }
+}
