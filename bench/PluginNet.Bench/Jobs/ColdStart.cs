@@ -5,7 +5,7 @@ namespace PluginNet.Bench.Jobs;
 
 /// <summary>
 /// Cold start: the real <c>pluginnet run</c> process, started fresh each time with the repository's
-/// plugins.json (three plugins: Http, WsClient, WsServer), until its script's first
+/// plugins.json (four plugins: Http, WsClient, WsServer, Udp), until its script's first
 /// <c>frame_update</c> prints a line. Measured from just before the process start to the line arriving.
 /// </summary>
 internal static class ColdStart
@@ -20,7 +20,7 @@ internal static class ColdStart
               script.unload()
             end)
             """);
-        Console.WriteLine($"cold-start: {host} run (3 plugins) until the first frame_update");
+        Console.WriteLine($"cold-start: {host} run (4 plugins) until the first frame_update");
         try
         {
             var times = new List<double>();
@@ -48,7 +48,7 @@ internal static class ColdStart
             var median = Stats.Median(times);
             var nodeMedian = settings.OursOnly ? double.NaN : Stats.Median(peer);
             results.Add(new ResultRow(
-                "cold start to first frame, `pluginnet run`, 3 plugins",
+                "cold start to first frame, `pluginnet run`, 4 plugins",
                 $"{median:0} ms",
                 $"{nodeMedian:0} ms (node start to first output)",
                 $"{median / nodeMedian:0.00}×",

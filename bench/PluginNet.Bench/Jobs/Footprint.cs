@@ -4,7 +4,7 @@ namespace PluginNet.Bench.Jobs;
 
 /// <summary>
 /// Idle footprint: the resident set size (VmRSS) and thread count of the real <c>pluginnet run</c>
-/// process (the repository's three plugins) with a script that only waits, against an idle Node
+/// process (the repository's four plugins) with a script that only waits, against an idle Node
 /// process that only waits, each read 3 s after it printed its first line.
 /// </summary>
 internal static class Footprint
@@ -16,7 +16,7 @@ internal static class Footprint
         var host = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "pluginnet.exe" : "pluginnet");
         var script = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, """print("ready")""");
-        Console.WriteLine($"footprint: idle `pluginnet run` (3 plugins) and idle `node`, RSS {Settle.TotalSeconds:0} s after their first line");
+        Console.WriteLine($"footprint: idle `pluginnet run` (4 plugins) and idle `node`, RSS {Settle.TotalSeconds:0} s after their first line");
         try
         {
             var ours = new List<double>();
@@ -42,7 +42,7 @@ internal static class Footprint
 
             var (o, p) = (Stats.Median(ours), Stats.Median(peer));
             results.Add(new ResultRow(
-                "idle RSS, `pluginnet run` (3 plugins) with a waiting script",
+                "idle RSS, `pluginnet run` (4 plugins) with a waiting script",
                 $"{o / 1e6:0.0} MB",
                 $"{p / 1e6:0.0} MB (idle node)",
                 $"{o / p:0.00}×",
