@@ -141,8 +141,31 @@ public sealed class PluginNetProcess : IAsyncDisposable
     /// <summary>Sends a signal (e.g. <c>TERM</c>) to this process only, by its id.</summary>
     public async Task SignalAsync(string signal)
     {
+        if (signal == "INT" && IgnoresSigint(Process.Id))
+        {
+            // A background job of a shell without job control starts with SIGINT ignored, and a child
+            // inherits that: the signal would never arrive and the test would only see a timeout.
+            throw new InvalidOperationException(
+                "pluginnet was started with SIGINT ignored (inherited from the test run, e.g. `cmd &` in a script " +
+                "without job control); run the tests in the foreground or after `set -m`.");
+        }
+
         using var kill = Process.Start("kill", [$"-{signal}", Process.Id.ToString(CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync();
+    }
+
+    private static bool IgnoresSigint(int pid)
+    {
+        const ulong sigintBit = 1UL << (2 - 1);
+        var path = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status";
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+            && (ulong.Parse(line["SigIgn:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & sigintBit) != 0;
     }
 
     /// <summary>Waits (bounded: 30 s unless told) for the process to exit, with all its output read, and returns the exit code.</summary>
