@@ -61,6 +61,12 @@ internal sealed class PeerProcess : IAsyncDisposable
             throw new InvalidOperationException("the Node peers are not installed: run `npm ci` in bench/node (bench/run.sh does it)");
         }
 
+        return PlainNode(script, args);
+    }
+
+    /// <summary>A Node script from bench/node that needs no npm package (node itself only).</summary>
+    public static PeerProcess PlainNode(string script, params string[] args)
+    {
         var start = new ProcessStartInfo("node") { WorkingDirectory = Repo.NodePeers };
         start.ArgumentList.Add(script);
         Array.ForEach(args, start.ArgumentList.Add);

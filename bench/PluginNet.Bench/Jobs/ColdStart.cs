@@ -37,7 +37,7 @@ internal static class ColdStart
                 if (!settings.OursOnly)
                 {
                     // The peer: node started to its first line of output (a script that prints and exits).
-                    await using var node = PeerProcess.Node("first-output.js");
+                    await using var node = PeerProcess.PlainNode("first-output.js");
                     await node.WaitForLineAsync("first output", TimeSpan.FromSeconds(30));
                     peer.Add(Stopwatch.GetElapsedTime(node.Started).TotalMilliseconds);
                 }

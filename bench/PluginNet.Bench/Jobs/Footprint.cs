@@ -33,7 +33,7 @@ internal static class Footprint
 
                 if (!settings.OursOnly)
                 {
-                    await using var node = PeerProcess.Node("idle.js");
+                    await using var node = PeerProcess.PlainNode("idle.js");
                     var (rss, threads) = await IdleFootprintAsync(node);
                     peer.Add(rss);
                     Console.WriteLine($"  run {run}: node {rss / 1e6:0.0} MB, {threads} threads");
