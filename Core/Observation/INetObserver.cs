@@ -21,4 +21,16 @@ public interface INetObserver
     void OnHttp(HttpObservation observation)
     {
     }
+
+    /// <summary>A WebSocket of a script (client or server side) connected, carried a message, closed or failed.</summary>
+    /// <remarks>The payload is the host's own buffer: an observer that keeps it must copy (and bound) it.</remarks>
+    void OnWebSocket(WebSocketObservation observation)
+    {
+    }
+
+    /// <summary>A UDP socket of a script was bound, carried a datagram, closed or failed.</summary>
+    /// <remarks>The payload is the host's own buffer: an observer that keeps it must copy (and bound) it.</remarks>
+    void OnUdp(UdpObservation observation)
+    {
+    }
 }

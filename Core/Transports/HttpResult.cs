@@ -33,4 +33,11 @@ public sealed record HttpResult(int Status, byte[] Body, string Error, bool Ok)
 
     /// <summary>How many times the exchange was sent (more than 1 only when the script asked for retries).</summary>
     public int Attempts { get; init; } = 1;
+
+    /// <summary>
+    /// When the transport had a connection and when the response's first byte arrived, measured from the
+    /// moment it was handed the request; null when the transport does not measure them (an inspector shows
+    /// only what it has). A reused connection's <see cref="HttpTimings.Connected"/> is near zero.
+    /// </summary>
+    public HttpTimings? Timings { get; init; }
 }
