@@ -16,10 +16,12 @@ public class WebSocketClientObservationTests : IAsyncLifetime
             app.UseWebSockets();
             TestHttpServer.MapEcho(app, "/echo");
 
-            // Accepts, then drops the TCP connection without a close frame: the client sees 1006.
+            // Accepts, waits for the client's first message (so the client has opened), then drops the TCP
+            // connection without a close frame: the client sees 1006.
             app.Map("/drop", async context =>
             {
                 using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                await socket.ReceiveAsync(new byte[64], context.RequestAborted);
                 context.Abort();
             });
         });
@@ -69,6 +71,7 @@ public class WebSocketClientObservationTests : IAsyncLifetime
         var observer = new ObservationRecorder();
         var script = LuaScripts.Write($$"""
             net.ws:connect("{{_server.WebSocketUrl("/drop")}}", {
+              on_open = function(c) net.ws:send(c, "drop me") end,
               on_error = function(c, err) print("error " .. err) end,
               on_close = function(c, code, reason) print("closed " .. code); script.unload() end,
             })
@@ -78,12 +81,40 @@ public class WebSocketClientObservationTests : IAsyncLifetime
         await runner.WaitForExitAsync();
 
         var events = observer.WebSockets.ToList();
-        Assert.Equal(WebSocketObservationKind.Connecting, events[0].Kind);
+        Assert.Equal([WebSocketObservationKind.Connecting, WebSocketObservationKind.Opened, WebSocketObservationKind.Sent], events.Take(3).Select(e => e.Kind));
         var closed = events[^1];
         Assert.Equal((WebSocketObservationKind.Closed, 1006), (closed.Kind, closed.CloseCode));
         Assert.Contains("closed 1006", runner.Output.Prints);
         var heard = runner.Output.Prints.Where(p => p.StartsWith("error ", StringComparison.Ordinal)).Select(p => p["error ".Length..]).ToList();
         Assert.NotEmpty(heard);
         Assert.Equal(heard, events.Where(e => e.Kind == WebSocketObservationKind.Failed).Select(e => e.Error));
+    }
+
+    [Fact]
+    public async Task Reconnect_EachTryIsAnotherConnecting_OnTheSameId()
+    {
+        var observer = new ObservationRecorder();
+        var script = LuaScripts.Write($$"""
+            local tries = 0
+            net.ws:connect("{{_server.WebSocketUrl("/drop")}}", {
+              on_open = function(c) print("open"); net.ws:send(c, "drop me") end,
+              on_reconnecting = function(c)
+                tries = tries + 1
+                if tries == 2 then net.ws:close(c) end
+              end,
+              on_close = function(c, code) print("closed " .. code); script.unload() end,
+            }, { reconnect = { initial = 0.05, jitter = false } })
+            """);
+
+        await using var runner = await EngineRunner.StartAsync([script], options: o => o with { Observer = observer });
+        await runner.WaitForExitAsync();
+
+        var events = observer.WebSockets.ToList();
+        var opens = runner.Output.Prints.Count(p => p == "open");
+        Assert.Equal(2, opens);
+        Assert.Equal(opens, events.Count(e => e.Kind == WebSocketObservationKind.Connecting));
+        Assert.Equal(opens, events.Count(e => e.Kind == WebSocketObservationKind.Opened));
+        Assert.Single(events.Select(e => e.Connection).Distinct());
+        Assert.Equal((WebSocketObservationKind.Closed, 1006, "closed while reconnecting"), (events[^1].Kind, events[^1].CloseCode, events[^1].CloseReason));
     }
 }
