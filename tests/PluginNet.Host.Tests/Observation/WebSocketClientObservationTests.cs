@@ -61,7 +61,7 @@ public class WebSocketClientObservationTests : IAsyncLifetime
 
         // The echo answers everything as text.
         Assert.Equal(["hello", "\0\u0001\u0002"], events.Where(e => e.Kind == WebSocketObservationKind.Received).Select(e => Encoding.Latin1.GetString(e.Payload.Span)));
-        Assert.Equal(1000, events[^1].CloseCode);
+        Assert.Equal(Documented.NormalClosure, events[^1].CloseCode);
         Assert.True(events.Zip(events.Skip(1)).All(pair => pair.First.At <= pair.Second.At));
     }
 
@@ -83,7 +83,7 @@ public class WebSocketClientObservationTests : IAsyncLifetime
         var events = observer.WebSockets.ToList();
         Assert.Equal([WebSocketObservationKind.Connecting, WebSocketObservationKind.Opened, WebSocketObservationKind.Sent], events.Take(3).Select(e => e.Kind));
         var closed = events[^1];
-        Assert.Equal((WebSocketObservationKind.Closed, 1006), (closed.Kind, closed.CloseCode));
+        Assert.Equal((WebSocketObservationKind.Closed, Documented.AbnormalClosure), (closed.Kind, closed.CloseCode));
         Assert.Contains("closed 1006", runner.Output.Prints);
         var heard = runner.Output.Prints.Where(p => p.StartsWith("error ", StringComparison.Ordinal)).Select(p => p["error ".Length..]).ToList();
         Assert.NotEmpty(heard);
@@ -115,6 +115,6 @@ public class WebSocketClientObservationTests : IAsyncLifetime
         Assert.Equal(opens, events.Count(e => e.Kind == WebSocketObservationKind.Connecting));
         Assert.Equal(opens, events.Count(e => e.Kind == WebSocketObservationKind.Opened));
         Assert.Single(events.Select(e => e.Connection).Distinct());
-        Assert.Equal((WebSocketObservationKind.Closed, 1006, "closed while reconnecting"), (events[^1].Kind, events[^1].CloseCode, events[^1].CloseReason));
+        Assert.Equal((WebSocketObservationKind.Closed, Documented.AbnormalClosure, "closed while reconnecting"), (events[^1].Kind, events[^1].CloseCode, events[^1].CloseReason));
     }
 }

@@ -60,7 +60,7 @@ public class WebSocketServerObservationTests
         Assert.Equal($"welcome {aId}", Text(ofA[1]));
         Assert.Equal("all", Text(ofA[2]));
         Assert.Equal(["everyone", "everyone"], [Text(ofA[3]), Text(ofB[2])]);
-        Assert.Equal((1000, "bye"), (ofA[^1].CloseCode, ofA[^1].CloseReason));
+        Assert.Equal((Documented.NormalClosure, "bye"), (ofA[^1].CloseCode, ofA[^1].CloseReason));
         Assert.Equal((4000, "later"), (ofB[^1].CloseCode, ofB[^1].CloseReason));
 
         // A broadcast is one Sent per client, sharing one payload.
