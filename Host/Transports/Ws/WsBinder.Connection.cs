@@ -265,6 +265,12 @@ internal sealed partial class WsBinder
             private async Task ReleaseAsync(ReleaseReason reason)
             {
                 _released = true;
+                if (reason != ReleaseReason.PluginUnloaded)
+                {
+                    // The script hears no on_close any more (a plugin unload still gives it one); the observer hears the end.
+                    binding.Observe(id, WebSocketObservationKind.Closed, Url, closeCode: WebSocketLimits.GoingAway, closeReason: reason == ReleaseReason.ScriptUnloaded ? "script unloaded" : "host stopping");
+                }
+
                 var waiting = Interlocked.Exchange(ref _waiting, null);
                 if (waiting is not null)
                 {

@@ -1,4 +1,5 @@
 using PluginNet.Core.Observation;
+using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
 
 namespace PluginNet.Host.Transports;
@@ -60,6 +61,25 @@ internal sealed partial class WsServerBinder
                 foreach (var client in slot.Opened)
                 {
                     ObserveSent(slot, client, payload, isText);
+                }
+            }
+        }
+
+        // An unload ends the server's clients without on_close (the script is gone): the observer hears
+        // each end here, with the 1001 they are sent. A plugin unload's on_close events still reach Deliver.
+        private void ObserveReleased(ServerSlot slot, ReleaseReason reason)
+        {
+            if (Net.Observer is { } observer && reason != ReleaseReason.PluginUnloaded)
+            {
+                foreach (var client in slot.Opened)
+                {
+                    observer.OnWebSocket(new WebSocketObservation(Script.Scope.Name, WebSocketSide.Server, slot.Id, WebSocketObservationKind.Closed, DateTimeOffset.UtcNow)
+                    {
+                        Client = client,
+                        Url = slot.Url,
+                        CloseCode = WebSocketLimits.GoingAway,
+                        CloseReason = reason == ReleaseReason.ScriptUnloaded ? "script unloaded" : "host stopping",
+                    });
                 }
             }
         }

@@ -110,7 +110,11 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
                 ResourceKind.Server,
                 provider.PluginName,
                 () => $"ws_server 127.0.0.1:{slot.Port}, {slot.Server?.ClientCount ?? 0} clients",
-                _ => CloseAsync(slot));
+                reason =>
+                {
+                    ObserveReleased(slot, reason);
+                    return CloseAsync(slot);
+                });
             _servers.Add(id, slot);
 
             return _handles.Push(state, id, slot.Port);

@@ -117,4 +117,19 @@ public class WebSocketClientObservationTests : IAsyncLifetime
         Assert.Single(events.Select(e => e.Connection).Distinct());
         Assert.Equal((WebSocketObservationKind.Closed, Documented.AbnormalClosure, "closed while reconnecting"), (events[^1].Kind, events[^1].CloseCode, events[^1].CloseReason));
     }
+
+    [Fact]
+    public async Task ScriptUnloads_ObserverHearsTheConnectionClosedGoingAway()
+    {
+        var observer = new ObservationRecorder();
+        var script = LuaScripts.Write($$"""
+            net.ws:connect("{{_server.WebSocketUrl("/echo")}}", { on_open = function() script.unload() end })
+            """);
+
+        await using var runner = await EngineRunner.StartAsync([script], options: o => o with { Observer = observer });
+        await runner.WaitForExitAsync();
+
+        Assert.Equal([WebSocketObservationKind.Connecting, WebSocketObservationKind.Opened, WebSocketObservationKind.Closed], observer.WebSockets.Select(e => e.Kind));
+        Assert.Equal((Documented.GoingAway, "script unloaded"), (observer.WebSockets.Last().CloseCode, observer.WebSockets.Last().CloseReason));
+    }
 }

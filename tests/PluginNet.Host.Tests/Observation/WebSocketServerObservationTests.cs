@@ -69,6 +69,30 @@ public class WebSocketServerObservationTests
         Assert.True(broadcast[0].Payload.Equals(broadcast[1].Payload));
     }
 
+    [Fact]
+    public async Task ScriptUnloads_ObserverHearsEachClientClosedGoingAway()
+    {
+        var observer = new ObservationRecorder();
+        var script = LuaScripts.Write("""
+            local srv
+            srv = net.ws_server:listen(0, { on_message = function() script.unload() end })
+            print("port=" .. srv.port)
+            """);
+
+        await using var runner = await EngineRunner.StartAsync([script], options: o => o with { Observer = observer });
+        var port = await runner.WaitForPortAsync(Wait);
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), CancellationToken.None).WaitAsync(Wait);
+        await client.SendAsync("go"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(Wait);
+        await runner.WaitForExitAsync();
+
+        Assert.Equal(
+            [WebSocketObservationKind.Opened, WebSocketObservationKind.Received, WebSocketObservationKind.Closed],
+            observer.WebSockets.Select(e => e.Kind));
+        var closed = observer.WebSockets.Last();
+        Assert.Equal((Documented.GoingAway, "script unloaded", observer.WebSockets.First().Client), (closed.CloseCode, closed.CloseReason, closed.Client));
+    }
+
     private static string Text(WebSocketObservation e) => Encoding.UTF8.GetString(e.Payload.Span);
 
     private static async Task<string> ReceiveAsync(ClientWebSocket socket)
