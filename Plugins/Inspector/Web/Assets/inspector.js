@@ -21,7 +21,7 @@ function connect() {
   socket.onclose = () => { setStatus('closed'); setTimeout(connect, 2000); };
   socket.onmessage = (m) => {
     const batch = JSON.parse(m.data);
-    if (state.paused) state.queue.push(batch); else apply(batch);
+    if (state.paused) { state.queue.push(batch); $('pause').dataset.held = state.queue.length; } else apply(batch);
   };
 }
 function setStatus(s) { $('status').dataset.state = s; $('status').textContent = s === 'live' ? 'live' : s === 'closed' ? 'disconnected' : s; }
@@ -93,7 +93,7 @@ function upsertGroup(map, key, item, table, cells) {
 function lastOf(events, names) { return [...events].reverse().find((e) => names.includes(e.event)); }
 function wsCells(key, events) {
   const first = events[0], end = lastOf(events, ['Closed', 'Failed']);
-  const opened = events.some((e) => e.event === 'Opened');
+  const opened = events.some((e) => ['Opened', 'Sent', 'Received'].includes(e.event));
   const messages = events.filter((e) => e.event === 'Sent' || e.event === 'Received');
   const url = (events.find((e) => e.url) || {}).url || '';
   const st = end ? end.event.toLowerCase() : opened ? 'open' : 'connecting';
@@ -227,6 +227,7 @@ $('pause').onclick = () => {
   $('pause').setAttribute('aria-pressed', state.paused);
   $('pause').textContent = state.paused ? 'Resume' : 'Pause';
   if (!state.paused) { const q = state.queue; state.queue = []; q.forEach(apply); }
+  $('pause').dataset.held = state.queue.length;
 };
 $('clear').onclick = () => fetch('/api/clear', { method: 'POST' });
 $('detail-close').onclick = () => { state.selected = null; $('detail').hidden = true; $('detail').dataset.seq = ''; };
