@@ -118,3 +118,48 @@ public sealed class ObservationStoreTests
         Assert.Equal(10_000, batch.Items.Count);
     }
 }
+
+public sealed class ObservationStoreConcurrencyTests
+{
+    [Fact]
+    public async Task ManyThreadsAdding_WhileAPageReads_KeepTheCountsAndTheBound()
+    {
+        const long max = 256 * 1024;
+        var store = new ObservationStore(max);
+        using var stop = new CancellationTokenSource();
+        long since = 0, readItems = 0;
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = Task.Run(async () =>
+        {
+            bool last;
+            do
+            {
+                last = stop.IsCancellationRequested; // one more read after the writers are done
+                var batch = store.Read(since);
+                since = batch.Version;
+                readItems += batch.Items.Count;
+                Assert.True(batch.Bytes <= max, $"read {batch.Bytes} bytes held");
+                reading.TrySetResult();
+                await Task.Yield();
+            }
+            while (!last);
+        });
+        await reading.Task;
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                store.Add(new UdpItem(Udp($"t{t}.lua", t, UdpObservationKind.Received, new byte[100]), 1024));
+            }
+        })));
+        await stop.CancelAsync();
+        await reader;
+
+        var end = store.Read(0);
+        Assert.Equal(20_000, end.Seen["udp"]);
+        Assert.Equal(20_000, end.Evicted["udp"] + end.Items.Count);
+        Assert.True(store.Bytes <= max, $"{store.Bytes} bytes held");
+        Assert.True(readItems > 0, "the reader read nothing");
+    }
+}
