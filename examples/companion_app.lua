@@ -8,7 +8,7 @@
 
 local PORT = math.tointeger(tonumber(os.getenv("COMPANION_PORT") or "")) or 47800
 local SESSIONS = 2
-local DOWNTIME = 1.0      -- seconds between a crash and the restart
+local DOWNTIME = 1.5      -- seconds between a crash and the restart
 local CRASH_AFTER = 0.2   -- seconds between answering and crashing
 
 local timers = {}

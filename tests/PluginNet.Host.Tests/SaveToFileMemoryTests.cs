@@ -35,6 +35,8 @@ public class SaveToFileMemoryTests(ITestOutputHelper log)
         Assert.Equal(megabytes * 1024L * 1024, file.Length);
         Assert.Single(Directory.GetFiles(downloads)); // no partial file left behind
         log.WriteLine($"managed heap baseline {baseline / 1048576.0:0.0} MB, peak {peak / 1048576.0:0.0} MB during a {megabytes} MB download");
-        Assert.True(peak - baseline < megabytes * 1024L * 1024 / 4, $"heap grew by {(peak - baseline) / 1048576.0:0.0} MB");
+        // Holding the body takes at least its 50 MB (a buffer that doubles, more); half of it separates
+        // that from what a loaded machine's late collections leave (14 MB was seen at load average 13).
+        Assert.True(peak - baseline < megabytes * 1024L * 1024 / 2, $"heap grew by {(peak - baseline) / 1048576.0:0.0} MB");
     }
 }

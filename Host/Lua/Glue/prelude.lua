@@ -3,7 +3,7 @@
 -- callbacks, whose failures are reported with a traceback instead of stopping the host.
 local raw, traceback, sethook, getinfo, limit_ms = ...
 local type, error, format, xpcall, tostring = type, error, string.format, xpcall, tostring
-local now, cpu = raw.now, raw.cpu
+local now, cpu, min = raw.now, raw.cpu, math.min
 
 local util = {}
 
@@ -70,7 +70,10 @@ local function guard()
   if deadline == nil then return end
   local t = now()
   if cpu_mark == nil and t - started >= MARK_AFTER_MS then
-    cpu_mark, mark_wall = cpu(), t
+    -- A late first look (the thread waited for a core, or one library call ran no instructions for a
+    -- while) cannot tell how that time was spent: charge MARK_AFTER_MS of it, and processor time from
+    -- here on. Charging all of it aborted a script's first callback on a loaded machine.
+    cpu_mark, mark_wall = cpu(), min(t, started + MARK_AFTER_MS)
   end
   if t > deadline then
     local unused = limit_ms - ((mark_wall or t) - started) - (cpu_mark and cpu() - cpu_mark or 0)

@@ -43,7 +43,7 @@ internal sealed partial class ClientConnection
                 Raise(() => _events.OnError(
                     Id, "the server's memory budget for messages still arriving is spent; closing with 1013"));
                 if (RequestClose(
-                    WebSocketLimits.TryAgainLater, "server busy", dropPending: true, error: null, ServerSettings.CloseHandshakeTimeout))
+                    WebSocketLimits.TryAgainLater, "server busy", dropPending: true, error: null, ServerSettings.TooBigDrainIdle))
                 {
                     _tooBigAt = _deadlineExtendedAt = Stopwatch.GetTimestamp();
                 }
@@ -84,7 +84,7 @@ internal sealed partial class ClientConnection
                 Raise(() => _events.OnError(
                     Id, $"message larger than {_maxMessageBytes} bytes; closing with 1009"));
                 if (RequestClose(
-                    WebSocketLimits.MessageTooBig, "message too big", dropPending: true, error: null, ServerSettings.CloseHandshakeTimeout))
+                    WebSocketLimits.MessageTooBig, "message too big", dropPending: true, error: null, ServerSettings.TooBigDrainIdle))
                 {
                     _tooBigAt = _deadlineExtendedAt = Stopwatch.GetTimestamp();
                 }
@@ -147,10 +147,10 @@ internal sealed partial class ClientConnection
     }
 
     /// <summary>
-    /// After our 1009, the rest of the too-big message still arriving gives the client the close
-    /// handshake's time again (checked every quarter second, for at most <see cref="ServerSettings.TooBigDrainLimit"/>),
-    /// so a client still writing it is not reset before it reads our close; one that stops sending is
-    /// dropped after <see cref="ServerSettings.CloseHandshakeTimeout"/> as before.
+    /// After our 1009 (or 1013), the rest of the refused message still arriving gives the client
+    /// <see cref="ServerSettings.TooBigDrainIdle"/> again (checked every quarter second, for at most
+    /// <see cref="ServerSettings.TooBigDrainLimit"/>), so a client still writing it is not reset before it
+    /// reads our close; one that stops sending is dropped after <see cref="ServerSettings.TooBigDrainIdle"/>.
     /// </summary>
     private void ExtendDeadlineWhileTooBigArrives(int received)
     {
@@ -162,6 +162,6 @@ internal sealed partial class ClientConnection
         }
 
         _deadlineExtendedAt = Stopwatch.GetTimestamp();
-        _abort.CancelAfter(ServerSettings.CloseHandshakeTimeout);
+        _abort.CancelAfter(ServerSettings.TooBigDrainIdle);
     }
 }

@@ -10,14 +10,20 @@ internal static class ServerSettings
     public static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// After a close for a message over the limit (1009), how long the server may go on reading and
-    /// dropping the rest of that message, for a client that keeps sending it: such a client (like
-    /// ClientWebSocket) reads our close only once it has written it all, which on a busy machine
-    /// takes longer than <see cref="CloseHandshakeTimeout"/>, and an abort then resets the connection
-    /// under its writes before it has seen the 1009. A client that stops sending gets only the
-    /// <see cref="CloseHandshakeTimeout"/>.
+    /// After a close for a message over the limit (1009) or for a full reassembly budget (1013), how long
+    /// the server may go on reading and dropping the rest of that message, for a client that keeps
+    /// sending it: such a client (like ClientWebSocket) reads our close only once it has written it all,
+    /// and an abort resets the connection under its writes before it has seen the close.
     /// </summary>
     public static readonly TimeSpan TooBigDrainLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Within <see cref="TooBigDrainLimit"/>, how long the rest of a refused message may pause before the
+    /// connection is aborted. Longer than <see cref="CloseHandshakeTimeout"/>: with one second, a client
+    /// still writing a refused 1 MiB message on a loaded 2-core machine saw a reset instead of the 1009;
+    /// a client that stopped sending costs a connection this long, no more.
+    /// </summary>
+    public static readonly TimeSpan TooBigDrainIdle = TimeSpan.FromSeconds(3);
 
     /// <summary>The same for <c>IWebSocketServer.DisposeAsync</c>: enough to get the 1001 frame out, no more.</summary>
     public static readonly TimeSpan DisposeCloseTimeout = TimeSpan.FromMilliseconds(200);

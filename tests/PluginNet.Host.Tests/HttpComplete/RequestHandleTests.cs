@@ -51,6 +51,7 @@ public class RequestHandleTests : IAsyncLifetime
             print(other.id == req.id + 1)
             """);
 
+        Assert.True(output.Prints.Count == 5, output.Transcript);
         Assert.Equal("userdata\tinteger\ttrue\tfalse\ttrue", output.Prints[0]);
         Assert.Matches(@"^false\t.*HttpRequest\.id is read-only$", output.Prints[1]);
         Assert.Equal("true", output.Prints[2]);

@@ -22,7 +22,7 @@ public class FileConfinementTests
         Directory.CreateSymbolicLink(Path.Combine(own, "linkdir"), outside);
         var relative = Path.GetRelativePath(own, secret).Replace('\\', '/');
 
-        var (prints, _) = await RunAsync(own, "reader.lua", null, $$"""
+        var (prints, transcript) = await RunAsync(own, "reader.lua", null, $$"""
             local function try(label, ...)
               local f, err = io.open(...)
               print(label, f ~= nil and f:read("a") or err)
@@ -42,6 +42,7 @@ public class FileConfinementTests
             print("data", io.open(script.data_dir .. "/state.json"):read("a"))
             """);
 
+        Assert.True(prints.Count == 10, transcript);
         Assert.Equal($"absolute\topen: '{secret}' is outside the folders this script may use (its own folder, script.data_dir and the download folder)", prints[0]);
         Assert.StartsWith($"dotdot\topen: '{relative}' is outside the folders this script may use", prints[1]);
         Assert.Equal($"symlink\topen: 'link.txt' leads to {secret} (through a symbolic link), outside the folders this script may use (its own folder, script.data_dir and the download folder)", prints[2]);

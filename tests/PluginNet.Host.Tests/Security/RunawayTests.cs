@@ -155,6 +155,31 @@ public class RunawayTests
         Assert.DoesNotContain(runner.Output.Logs, l => l.Level == LogLevel.Error);
     }
 
+    [Fact]
+    public async Task Callback_WaitingBeforeItsFirstInstructions_PastTheLimit_NotAborted()
+    {
+        // The guard's first look at a callback comes after some instructions; a callback held up
+        // before it (a thread waiting for a core on a loaded machine, a first call the runtime still
+        // compiles) was charged that whole wait by the clock and aborted as an endless loop.
+        var script = LuaScripts.Write("""
+            local function spin(ms) local t = os.clock() + ms / 1000 while os.clock() < t do end end
+            event.on("frame_update", function(e)
+              if e.frame == 2 then
+                slow.block(600)
+                spin(30)
+                print("finished after waiting")
+              end
+              if e.frame == 4 then script.unload() end
+            end)
+            """);
+
+        await using var runner = await EngineRunner.StartAsync([script], configure: e => e.AddModule(new SlowModule()));
+        await runner.WaitForExitAsync(Wait);
+
+        Assert.True(runner.Output.Prints.SequenceEqual(["finished after waiting"]), runner.Output.Transcript);
+        Assert.DoesNotContain(runner.Output.Logs, l => l.Level == LogLevel.Error);
+    }
+
     /// <summary><c>slow.block(ms)</c>: keeps the calling (menu) thread for that long without using the processor.</summary>
     private sealed class SlowModule : ILuaModule
     {

@@ -200,7 +200,9 @@ public sealed class WsNodePeerTests(ITestOutputHelper output)
                 offered = offered + 1
                 if not net.ws:send_binary(link, chunk) then
                   local queued = net.ws:buffered(link)
-                  print("refused", offered < 100, queued <= 2 * 1024 * 1024, queued > 1024 * 1024)
+                  -- Only the upper bound holds after the refusal: the writer may have drained into the
+                  -- kernel's buffers since (a loaded run read under 1 MiB here).
+                  print("refused", offered < 100, queued <= 2 * 1024 * 1024)
                   offered = -1
                   return
                 end
@@ -212,14 +214,16 @@ public sealed class WsNodePeerTests(ITestOutputHelper output)
               on_error = function(i, err)
                 if reported then return end
                 reported = true
-                print("error", err:match("^send queue full: %d+ bytes still waiting to be sent %(max_buffered is 2097152%)") ~= nil)
+                -- Said only for a refusal while open, i.e. by the cap.
+                local waiting = err:match("^send queue full: (%d+) bytes still waiting to be sent %(max_buffered is 2097152%)")
+                print("error", waiting ~= nil and tonumber(waiting) <= 2 * 1024 * 1024)
                 script.unload() -- a close would wait behind the queue the peer never reads
               end,
             }, { max_buffered = 2 * 1024 * 1024 })
             """);
 
         output.WriteLine(lua.Transcript);
-        Assert.Equal(["refused\ttrue\ttrue\ttrue", "error\ttrue"], lua.Prints);
+        Assert.Equal(["refused\ttrue\ttrue", "error\ttrue"], lua.Prints);
     }
 
     [Fact]
