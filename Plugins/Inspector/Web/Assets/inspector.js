@@ -3,6 +3,8 @@
 // into the page goes through textContent: bodies and URLs come from the network and are never markup.
 'use strict';
 const $ = (id) => document.getElementById(id);
+// The page keeps at most this many rows per table and events per connection (the inspector keeps more; the HAR has them all).
+const MaxRows = 5000;
 const state = { paused: false, queue: [], http: new Map(), ws: new Map(), udp: new Map(), scripts: new Set(), selected: null };
 
 function el(tag, attrs, ...children) {
@@ -60,7 +62,9 @@ function upsert(item) {
     const row = el('tr', { 'data-seq': item.seq, 'data-script': item.script, 'data-event': item.event },
       el('td', {}, clock(item.at)), el('td', {}, item.script), el('td', { 'data-field': 'event' }, item.event),
       el('td', {}, el('div', { 'data-field': 'message' }, item.message || ''), item.traceback ? el('pre', { 'data-field': 'traceback' }, item.traceback) : ''));
-    $('script-events').tBodies[0].append(row);
+    const body = $('script-events').tBodies[0];
+    body.append(row);
+    if (body.rows.length > MaxRows) body.rows[0].remove();
   }
 }
 
@@ -79,6 +83,7 @@ function upsertHttp(i) {
   const old = state.http.get(i.seq);
   if (old) old.replaceWith(row); else $('http').tBodies[0].append(row);
   state.http.set(i.seq, row);
+  if (state.http.size > MaxRows) { const [oldest, r] = state.http.entries().next().value; r.remove(); state.http.delete(oldest); }
 }
 
 function upsertGroup(map, key, item, table, cells) {
@@ -86,6 +91,7 @@ function upsertGroup(map, key, item, table, cells) {
   if (!g) { g = { events: [], row: el('tr') }; map.set(key, g); table.tBodies[0].append(g.row); }
   const at = g.events.findIndex((e) => e.seq === item.seq);
   if (at >= 0) g.events[at] = item; else g.events.push(item);
+  if (g.events.length > MaxRows) g.events.splice(1, g.events.length - MaxRows); // the first (its opening) stays
   const row = cells(key, g.events);
   row.onclick = () => select({ kind: item.kind, key });
   g.row.replaceWith(row); g.row = row;
