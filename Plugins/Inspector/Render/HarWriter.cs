@@ -149,7 +149,8 @@ internal static class HarWriter
         w.WriteEndObject();
         w.WriteStartObject("cache");
         w.WriteEndObject();
-        HarTimings.Of(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, null).Write(w);
+        // The connection's life counts as receive, so the timings add up to its time as HAR requires.
+        new HarTimings(0, -1, 0, (events[^1].At - first.At).TotalMilliseconds).Write(w);
         w.WriteString("_resourceType", "websocket");
         w.WriteString("_script", first.Script);
         w.WriteString("_side", first.Side == WebSocketSide.Client ? "client" : "server");

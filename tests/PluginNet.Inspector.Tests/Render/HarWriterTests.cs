@@ -112,6 +112,8 @@ public sealed class HarWriterTests
         Assert.Equal("ws://127.0.0.1:9/echo", entry.GetProperty("request").GetProperty("url").GetString());
         Assert.Equal(101, entry.GetProperty("response").GetProperty("status").GetInt32());
         Assert.Equal(1000, entry.GetProperty("_closeCode").GetInt32());
+        Assert.Equal(20, entry.GetProperty("time").GetDouble(), 3);
+        Assert.Equal(20, entry.GetProperty("timings").GetProperty("receive").GetDouble(), 3);
         var messages = entry.GetProperty("_webSocketMessages").EnumerateArray().ToList();
         Assert.Equal(["send", "receive", "send"], messages.Select(m => m.GetProperty("type").GetString()));
         Assert.Equal([1, 1, 2], messages.Select(m => m.GetProperty("opcode").GetInt32()));
