@@ -39,7 +39,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         _unloader = new ScriptUnloader(_scripts, Options.Output, Options.Observer);
         var watch = new MenuThreadWatch();
         _watchdog = new MenuThreadWatchdog(watch, Options.Output, Options.StuckCallLogAfter);
-        _scriptServices = new ScriptServices(Dispatcher, Options.Output, Options.CallbackTimeLimit, Options.MaxScriptMemoryBytes, Options.MaxPatternSteps, watch);
+        _scriptServices = new ScriptServices(Dispatcher, Options.Output, Options.CallbackTimeLimit, Options.MaxScriptMemoryBytes, Options.MaxPatternSteps, watch, Options.Observer);
         _netServices = new NetServices(
             Transports,
             () => _config?.Permissions ?? NetPermissions.AllowAll,
@@ -177,7 +177,7 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         catch (Exception ex) when (ex is ScriptException or NLua.Exceptions.LuaException)
         {
             Options.Output.Log(LogLevel.Error, script.Scope.Name, $"could not set up the script: {ex.Message}");
-            Observe(script, ScriptObservationKind.LoadFailed);
+            Observe(script, ScriptObservationKind.LoadFailed, $"could not set up the script: {ex.Message}");
             script.Scope.End();
             script.Dispose();
             return false;
@@ -198,8 +198,22 @@ public sealed partial class PluginNetEngine : IAsyncDisposable
         return true;
     }
 
-    private void Observe(ScriptRuntime script, ScriptObservationKind kind) =>
-        Options.Observer?.OnScript(new ScriptObservation(script.Scope.Name, kind, DateTimeOffset.UtcNow));
+    // Loaded carries the scope (the inspector snapshots its ledger); LoadFailed the error that stopped it.
+    private void Observe(ScriptRuntime script, ScriptObservationKind kind, string? message = null)
+    {
+        if (Options.Observer is { } observer)
+        {
+            var (text, traceback) = kind == ScriptObservationKind.LoadFailed
+                ? ScriptRuntime.SplitTraceback(message ?? script.LastError ?? "the script did not load")
+                : (null, null);
+            observer.OnScript(new ScriptObservation(script.Scope.Name, kind, DateTimeOffset.UtcNow)
+            {
+                Scope = kind == ScriptObservationKind.Loaded ? script.Scope : null,
+                Message = text,
+                Traceback = traceback,
+            });
+        }
+    }
 
     /// <summary>Unloads a script now: <c>script_unloaded</c> to every script, then its resources are released.</summary>
     /// <returns>False when no such script is loaded.</returns>

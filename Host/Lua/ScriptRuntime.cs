@@ -54,6 +54,9 @@ internal sealed class ScriptRuntime : IDisposable
 
     public bool IsDisposed => _disposed;
 
+    /// <summary>The last error this script logged (a failed callback, a syntax error), for a LoadFailed observation.</summary>
+    public string? LastError { get; private set; }
+
     /// <summary>The script's Lua memory limit (the allocator's counters).</summary>
     public LuaMemoryLimit Memory => _memory;
 
@@ -175,7 +178,8 @@ internal sealed class ScriptRuntime : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Services.Output.Log(LogLevel.Error, Scope.Name, $"cannot read {ScriptPath}: {ex.Message}");
+            LastError = $"cannot read {ScriptPath}: {ex.Message}";
+            Services.Output.Log(LogLevel.Error, Scope.Name, LastError);
             return false;
         }
 
@@ -185,7 +189,8 @@ internal sealed class ScriptRuntime : IDisposable
         State.PushText("loading the script");
         if (State.LoadBuffer(chunk, "@" + ScriptPath, "t") != LuaStatus.OK)
         {
-            Services.Output.Log(LogLevel.Error, Scope.Name, $"syntax error: {PopMessage()}");
+            LastError = $"syntax error: {PopMessage()}";
+            Services.Output.Log(LogLevel.Error, Scope.Name, LastError);
             State.SetTop(top);
             return false;
         }
@@ -233,10 +238,34 @@ internal sealed class ScriptRuntime : IDisposable
     public void ReportError(string where, string message)
     {
         var text = $"error in {where}: {message}";
+        LastError = text;
         if (_errors.ShouldLog(text, DateTime.UtcNow))
         {
             Services.Output.Log(LogLevel.Error, Scope.Name, text);
+
+            // The observer hears what the log shows (a storm's repeats are counted there, not sent).
+            if (Services.Observer is { } observer)
+            {
+                observer.OnScript(ErrorObservation(text));
+            }
         }
+    }
+
+    /// <summary>Lua's traceback follows the message after "stack traceback:"; observations keep them apart.</summary>
+    public static (string Message, string? Traceback) SplitTraceback(string text)
+    {
+        var cut = text.IndexOf("\nstack traceback:", StringComparison.Ordinal);
+        return cut < 0 ? (text, null) : (text[..cut], text[(cut + 1)..]);
+    }
+
+    private PluginNet.Core.Observation.ScriptObservation ErrorObservation(string text)
+    {
+        var (message, traceback) = SplitTraceback(text);
+        return new(Scope.Name, PluginNet.Core.Observation.ScriptObservationKind.Error, DateTimeOffset.UtcNow)
+        {
+            Message = message,
+            Traceback = traceback,
+        };
     }
 
     /// <summary>Runs <paramref name="work"/> once, when the next frame fires (e.g. to deliver at most once per frame). Menu thread.</summary>

@@ -83,7 +83,7 @@ public class PluginUnloadTests(ITestOutputHelper log)
             local plugin = "{{pluginName}}"
             event.on("hit", function(i)
               if plugin == "Http" or plugin == "Replay" then
-                net.http:get("{{server.Url("/n")}}", function(r) print("hit " .. i .. " " .. r.body) end)
+                net.http:get("{{server.Url("/n")}}", function(r) print("hit " .. i .. " " .. (r.ok and r.body or ("failed: " .. r.error))) end)
               elseif plugin == "WsClient" then
                 net.ws:connect("{{server.WebSocketUrl("/echo")}}", {
                   on_open = function(id) net.ws:send(id, "n") end,
@@ -117,7 +117,9 @@ public class PluginUnloadTests(ITestOutputHelper log)
 
             var index = i;
             await runner.InvokeAsync(e => e.FireEvent("hit", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            await runner.Output.WaitForPrintAsync(p => p == $"hit {index} n", TimeSpan.FromSeconds(10));
+            // Longer than a request's own 10 s timeout, so a request that never ends says why in the transcript.
+            await runner.Output.WaitForPrintAsync(p => p.StartsWith($"hit {index} ", StringComparison.Ordinal), TimeSpan.FromSeconds(40));
+            Assert.True(runner.Output.Prints[^1] == $"hit {index} n", runner.Output.Transcript);
             var context = await LoadContexts.UnloadPluginAsync(runner, pluginName);
             collected += await LoadContexts.CollectedAsync(context) ? 1 : 0;
             await runner.InvokeAsync(e =>
@@ -159,7 +161,7 @@ public class PluginUnloadTests(ITestOutputHelper log)
         await using var server = await TestHttpServer.StartAsync(app => app.Map("/n", context => context.Response.WriteAsync("n")));
         var config = await WriteConfigWithReplayAsync(server.Url("/n"), "Http");
         var script = LuaScripts.Write($$"""
-            event.on("hit", function(i) net.http:get("{{server.Url("/n")}}", function(r) print("hit " .. i .. " " .. r.body) end) end)
+            event.on("hit", function(i) net.http:get("{{server.Url("/n")}}", function(r) print("hit " .. i .. " " .. (r.ok and r.body or ("failed: " .. r.error))) end) end)
             """);
         await using var runner = await EngineRunner.StartAsync([script], pluginsJson: config);
         var entry = PluginConfig.Load(config).Plugins.Single(p => p.Name == "Http");
@@ -175,7 +177,9 @@ public class PluginUnloadTests(ITestOutputHelper log)
             });
             var index = i;
             await runner.InvokeAsync(e => e.FireEvent("hit", index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            await runner.Output.WaitForPrintAsync(p => p == $"hit {index} n", TimeSpan.FromSeconds(10));
+            // Longer than a request's own 10 s timeout, so a request that never ends says why in the transcript.
+            await runner.Output.WaitForPrintAsync(p => p.StartsWith($"hit {index} ", StringComparison.Ordinal), TimeSpan.FromSeconds(40));
+            Assert.True(runner.Output.Prints[^1] == $"hit {index} n", runner.Output.Transcript);
             collected += await LoadContexts.CollectedAsync(await retired!.WaitAsync(TimeSpan.FromSeconds(10))) ? 1 : 0;
         }
 

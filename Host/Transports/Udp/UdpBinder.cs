@@ -1,4 +1,5 @@
 using System.Net;
+using PluginNet.Core.Observation;
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
@@ -73,6 +74,10 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
             slot.Port = slot.Socket.Port;
             slot.Entry = Track(ResourceKind.Server, provider.PluginName, slot.Describe, _ => Release(slot));
             _sockets.Add(slot.Id, slot);
+            if (Net.Observer is not null)
+            {
+                Observe(slot.Id, UdpObservationKind.Opened, local: $"127.0.0.1:{slot.Port}");
+            }
 
             return _handles.Push(state, slot.Id, slot.Port);
         }
@@ -90,13 +95,22 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
 
             if (!IPAddress.IsLoopback(address) && TransportKind.Udp.Hosts.Check(Permissions, host, allowedWhenUnlisted: false) is { } denied)
             {
+                Observe(state.ToInteger(1), UdpObservationKind.Failed, error: denied);
                 state.PushBoolean(false);
                 state.PushText(denied);
                 return 2;
             }
 
+            var payload = state.ToBytes(4) ?? [];
             var sent = _sockets.TryGetValue(state.ToInteger(1), out var slot) && slot.Socket is { } socket
-                && socket.Send(new IPEndPoint(address, (int)state.ToInteger(3)), state.ToBytes(4) ?? []);
+                && socket.Send(new IPEndPoint(address, (int)state.ToInteger(3)), payload);
+            if (Net.Observer is not null && slot is not null)
+            {
+                // The script hears only true or false: a false send is a failure without more words.
+                var remote = $"{address}:{state.ToInteger(3)}";
+                Observe(slot.Id, sent ? UdpObservationKind.Sent : UdpObservationKind.Failed, remote: remote, payload: payload, error: sent ? null : $"send to {remote} returned false");
+            }
+
             state.PushBoolean(sent);
             return 1;
         }
@@ -120,11 +134,27 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
         }
 
         // Closes the socket once (sock:close, unload, plugin unload); the slot lets go of the plugin's object.
-        private static async Task Release(Slot slot)
+        private async Task Release(Slot slot)
         {
             if (Interlocked.Exchange(ref slot.Socket, null) is { } socket)
             {
+                Observe(slot.Id, UdpObservationKind.Closed, local: $"127.0.0.1:{slot.Port}");
                 await socket.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        // What net.udp tells an attached observer (EngineOptions.Observer): one null check when nobody watches.
+        private void Observe(long id, UdpObservationKind kind, string? local = null, string? remote = null, ReadOnlyMemory<byte> payload = default, string? error = null)
+        {
+            if (Net.Observer is { } observer)
+            {
+                observer.OnUdp(new UdpObservation(Script.Scope.Name, id, kind, DateTimeOffset.UtcNow)
+                {
+                    Local = local,
+                    Remote = remote,
+                    Payload = payload,
+                    Error = error,
+                });
             }
         }
 
@@ -138,6 +168,16 @@ internal sealed class UdpBinder(NetServices net) : IScriptModule
             if (!BeginDelivery(out var state, out var top))
             {
                 return;
+            }
+
+            if (Net.Observer is not null)
+            {
+                Observe(
+                    slot.Id,
+                    datagram.Data is null ? UdpObservationKind.Failed : UdpObservationKind.Received,
+                    remote: datagram.Data is null ? null : $"{datagram.Text}:{datagram.Port}",
+                    payload: datagram.Data,
+                    error: datagram.Data is null ? datagram.Text : null);
             }
 
             state.PushInteger(slot.Id);

@@ -1,3 +1,4 @@
+using PluginNet.Core.Observation;
 using PluginNet.Core.Resources;
 using PluginNet.Core.Transports;
 using PluginNet.Host.Lua;
@@ -75,6 +76,7 @@ internal sealed partial class WsBinder
 
                 if (transport.Send(payload, isText))
                 {
+                    binding.Observe(id, WebSocketObservationKind.Sent, payload: payload, binary: !isText);
                     return true;
                 }
 
@@ -82,8 +84,8 @@ internal sealed partial class WsBinder
                 {
                     // Open but refused: the queue is at its cap (a server that does not read).
                     var waiting = transport.BufferedBytes;
-                    binding.Post(() => binding.Deliver(id, "error", s => s.PushText(
-                        $"send queue full: {waiting} bytes still waiting to be sent (max_buffered is {request.MaxQueuedBytes}); the message of {payload.Length} bytes was dropped"), 1));
+                    binding.Post(() => binding.DeliverError(id,
+                        $"send queue full: {waiting} bytes still waiting to be sent (max_buffered is {request.MaxQueuedBytes}); the message of {payload.Length} bytes was dropped"));
                 }
 
                 return false;
@@ -117,6 +119,7 @@ internal sealed partial class WsBinder
             {
                 var attempt = new Attempt(this);
                 _current = attempt;
+                binding.Observe(id, WebSocketObservationKind.Connecting, Url); // every try, reconnects too
                 if (binding.Current is not { } provider)
                 {
                     attempt.OnError(binding.Kind.NoProviderMessage);
@@ -150,6 +153,7 @@ internal sealed partial class WsBinder
                 Opened = true;
                 _everOpened = true;
                 _tries = 0;
+                binding.Observe(id, WebSocketObservationKind.Opened, Url);
                 binding.Deliver(id, "open", s => PushOpenInfo(s, info), 1);
             }
 
@@ -157,7 +161,7 @@ internal sealed partial class WsBinder
             {
                 if (attempt == _current)
                 {
-                    binding.Deliver(id, "error", s => s.PushText(message), 1);
+                    binding.DeliverError(id, message);
                 }
             }
 
@@ -180,8 +184,7 @@ internal sealed partial class WsBinder
                 if (wasOpen && !attempt.HadError)
                 {
                     // The server closed politely (a restart says 1001): still a drop for a link that reconnects.
-                    binding.Deliver(id, "error", s => s.PushText(
-                        $"the server closed the connection ({code}{(reason.Length > 0 ? ", " + reason : "")}); reconnecting"), 1);
+                    binding.DeliverError(id, $"the server closed the connection ({code}{(reason.Length > 0 ? ", " + reason : "")}); reconnecting");
                 }
 
                 ScheduleTry();
@@ -238,6 +241,7 @@ internal sealed partial class WsBinder
             private void End(int code, string reason)
             {
                 binding.Untrack(_entry);
+                binding.Observe(id, WebSocketObservationKind.Closed, Url, closeCode: code, closeReason: reason);
                 binding.Deliver(id, "close", s => PushClose(s, code, reason), 2);
             }
 
@@ -250,7 +254,8 @@ internal sealed partial class WsBinder
             private void FailAtStart(string message) =>
                 binding.Post(() =>
                 {
-                    binding.Deliver(id, "error", s => s.PushText(message), 1);
+                    binding.Observe(id, WebSocketObservationKind.Connecting, Url); // asked to connect, refused before trying
+                    binding.DeliverError(id, message);
                     End(WebSocketLimits.AbnormalClosure, message);
                 });
 
@@ -260,6 +265,12 @@ internal sealed partial class WsBinder
             private async Task ReleaseAsync(ReleaseReason reason)
             {
                 _released = true;
+                if (reason != ReleaseReason.PluginUnloaded)
+                {
+                    // The script hears no on_close any more (a plugin unload still gives it one); the observer hears the end.
+                    binding.Observe(id, WebSocketObservationKind.Closed, Url, closeCode: WebSocketLimits.GoingAway, closeReason: reason == ReleaseReason.ScriptUnloaded ? "script unloaded" : "host stopping");
+                }
+
                 var waiting = Interlocked.Exchange(ref _waiting, null);
                 if (waiting is not null)
                 {

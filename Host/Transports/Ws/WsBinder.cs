@@ -79,7 +79,7 @@ internal sealed partial class WsBinder(NetServices net) : IScriptModule
         private int Send(LuaState state)
         {
             var connection = Find(state);
-            var sent = connection?.Send(state.ToBytes(2) ?? [], state.ToBoolean(3)) ?? false;
+            var sent = connection?.Send(state.ToBytes(2) ?? [], state.ToBoolean(3)) ?? false; // observed as Sent there
             state.PushBoolean(sent);
             return 1;
         }
@@ -152,6 +152,7 @@ internal sealed partial class WsBinder(NetServices net) : IScriptModule
         // transport's array and the Lua string (the kind's bytes are cached; no closure).
         private void DeliverMessage(long id, byte[] payload, bool isText)
         {
+            Observe(id, Core.Observation.WebSocketObservationKind.Received, payload: payload, binary: !isText);
             if (!BeginDelivery(out var state, out var top))
             {
                 return;

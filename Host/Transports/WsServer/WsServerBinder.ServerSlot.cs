@@ -22,6 +22,9 @@ internal sealed partial class WsServerBinder
             public LedgerEntry? Entry;
             public int Port;
 
+            /// <summary>ws://127.0.0.1:port and the ws_path when the script gave one (for observations).</summary>
+            public string? Url;
+
             /// <summary>Opens the transport has reported that have not reached the script yet (any thread).</summary>
             public int OpensOnTheWay;
         }

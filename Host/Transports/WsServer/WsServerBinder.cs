@@ -105,11 +105,16 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
 
             var server = slot.Server;
             slot.Port = server.Port;
+            slot.Url = Net.Observer is null ? null : $"ws://127.0.0.1:{slot.Port}{request.Http?.WebSocketPath}";
             slot.Entry = Track(
                 ResourceKind.Server,
                 provider.PluginName,
                 () => $"ws_server 127.0.0.1:{slot.Port}, {slot.Server?.ClientCount ?? 0} clients",
-                _ => CloseAsync(slot));
+                reason =>
+                {
+                    ObserveReleased(slot, reason);
+                    return CloseAsync(slot);
+                });
             _servers.Add(id, slot);
 
             return _handles.Push(state, id, slot.Port);
@@ -124,7 +129,15 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
         private int Send(LuaState state)
         {
             var server = FindOpened(state, out var client);
-            state.PushBoolean(server is not null && (state.ToBoolean(4) ? server.Send(client, state.ToBytes(3) ?? []) : server.Send(client, state.ToBytes(3) ?? [], isText: false)));
+            var payload = state.ToBytes(3) ?? [];
+            var isText = state.ToBoolean(4);
+            var sent = server is not null && (isText ? server.Send(client, payload) : server.Send(client, payload, isText: false));
+            if (sent && Net.Observer is not null)
+            {
+                ObserveSent(_servers[state.ToInteger(1)], client, payload, isText);
+            }
+
+            state.PushBoolean(sent);
             return 1;
         }
 
@@ -178,12 +191,17 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
                 {
                     server.Broadcast(message, isText: false);
                 }
+
+                ObserveBroadcast(slot, message, isText);
             }
             else
             {
                 foreach (var client in slot.Opened)
                 {
-                    _ = isText ? server.Send(client, message) : server.Send(client, message, isText: false);
+                    if (isText ? server.Send(client, message) : server.Send(client, message, isText: false))
+                    {
+                        ObserveSent(slot, client, message, isText);
+                    }
                 }
             }
 
@@ -285,6 +303,7 @@ internal sealed partial class WsServerBinder(NetServices net) : IScriptModule
 
         private void Deliver(long id, int what, long client, byte[]? payload, string? text, int code, IncomingRequest? handshake = null)
         {
+            ObserveClient(id, what, client, payload, text, code, handshake);
             if (!BeginDelivery(out var state, out var top))
             {
                 return;

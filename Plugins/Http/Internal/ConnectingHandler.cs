@@ -43,6 +43,18 @@ internal static class ConnectingHandler
         }
 
         handler.ConnectCallback = ConnectTimeout.Around(handler.ConnectCallback);
+
+        // Called once a new connection (and its TLS) is ready: the Connected timing of the exchange
+        // whose request opened it.
+        handler.PlaintextStreamFilter = static (context, _) =>
+        {
+            if (ExchangeState.Of(context.InitialRequestMessage) is { } state)
+            {
+                state.MarkConnected(state.Elapsed);
+            }
+
+            return ValueTask.FromResult(context.PlaintextStream);
+        };
         return handler;
     }
 }

@@ -30,6 +30,9 @@ internal sealed class ExchangeInterceptor(HttpRequestSpec spec, ResponseReader r
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask AfterHttpRequest(HttpResponseMessage responseMessage, CancellationToken cancellationToken) =>
-        reader.ReadAsync(responseMessage);
+    public override ValueTask AfterHttpRequest(HttpResponseMessage responseMessage, CancellationToken cancellationToken)
+    {
+        state.MarkFirstByte(); // headers read (ResponseHeadersRead): the body has not been touched yet
+        return reader.ReadAsync(responseMessage);
+    }
 }

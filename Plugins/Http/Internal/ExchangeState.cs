@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PluginNet.Core.Transports;
 
 namespace PluginNet.Plugins.Http.Internal;
@@ -5,10 +6,14 @@ namespace PluginNet.Plugins.Http.Internal;
 /// <summary>
 /// What the handlers under RestSharp need to know about one exchange, carried on the request
 /// message's options (and copied to every redirect hop): how many redirects to follow and how many
-/// were, the connect timeout, and the idle watch a new connection resets.
+/// were, the connect timeout, the idle watch a new connection resets, and the exchange's timings.
 /// </summary>
-internal sealed class ExchangeState(HttpRequestSpec spec, IdleWatch idle)
+internal sealed class ExchangeState(HttpRequestSpec spec, IdleWatch idle, long started)
 {
+    private const long NotYet = -1;
+    private long _connected = NotYet;
+    private long _firstByte = NotYet;
+
     public static readonly HttpRequestOptionsKey<ExchangeState> Key = new("PluginNet.Exchange");
 
     public int MaxRedirects { get; } = spec.MaxRedirects;
@@ -19,6 +24,29 @@ internal sealed class ExchangeState(HttpRequestSpec spec, IdleWatch idle)
 
     /// <summary>Redirects followed so far.</summary>
     public int Redirects { get; set; }
+
+    /// <summary>Ticks since the transport was handed the request.</summary>
+    public long Elapsed => Stopwatch.GetElapsedTime(started).Ticks;
+
+    /// <summary>
+    /// The first hop has a connection: when a new one (its TLS included) was ready, from the handler's
+    /// PlaintextStreamFilter; else, at the end of the first hop, when that hop was handed to the
+    /// connection pool (a reused connection: near zero). The first mark wins.
+    /// </summary>
+    public void MarkConnected(long elapsed) => Interlocked.CompareExchange(ref _connected, elapsed, NotYet);
+
+    /// <summary>The final response's status line and headers arrived.</summary>
+    public void MarkFirstByte() => Interlocked.CompareExchange(ref _firstByte, Elapsed, NotYet);
+
+    /// <summary>What was measured; null when no response arrived.</summary>
+    public HttpTimings? Timings()
+    {
+        var connected = Volatile.Read(ref _connected);
+        var firstByte = Volatile.Read(ref _firstByte);
+        return firstByte == NotYet && connected == NotYet
+            ? null
+            : new HttpTimings(connected == NotYet ? null : TimeSpan.FromTicks(connected), firstByte == NotYet ? null : TimeSpan.FromTicks(firstByte));
+    }
 
     public static ExchangeState? Of(HttpRequestMessage? message) =>
         message is not null && message.Options.TryGetValue(Key, out var state) ? state : null;

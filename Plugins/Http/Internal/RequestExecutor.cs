@@ -9,6 +9,7 @@ internal static class RequestExecutor
 {
     public static async Task<HttpResult> ExecuteAsync(RestClient client, HttpRequestSpec spec, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp(); // the timings count from here
         using var timeout = new CancellationTokenSource(spec.Timeout);
         using var idle = new IdleWatch(spec.IdleTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, idle.Token);
@@ -24,7 +25,8 @@ internal static class RequestExecutor
         }
 
         using var uploadScope = upload;
-        var request = BuildRequest(spec, reader, new ExchangeState(spec, idle), upload);
+        var state = new ExchangeState(spec, idle, started);
+        var request = BuildRequest(spec, reader, state, upload);
 
         RestResponse response;
         try
@@ -33,7 +35,7 @@ internal static class RequestExecutor
         }
         catch (ObjectDisposedException) when (reader.Result is { } refused)
         {
-            return refused; // the reader dropped an over-long response; RestSharp then met the disposed message
+            return refused with { Timings = state.Timings() }; // the reader dropped an over-long response; RestSharp then met the disposed message
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && (timeout.IsCancellationRequested || idle.Fired))
         {
@@ -43,7 +45,7 @@ internal static class RequestExecutor
         cancellationToken.ThrowIfCancellationRequested();
         if (reader.Result is { } result)
         {
-            return result;
+            return result with { Timings = state.Timings() };
         }
 
         if (idle.Fired && !timeout.IsCancellationRequested)

@@ -26,6 +26,13 @@ public class HttpObservationTests : IAsyncLifetime
                 return Task.CompletedTask;
             });
             app.Map("/slow", context => Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted));
+
+            // The headers leave 300 ms after the request arrived: the first byte is that late, the connection is not.
+            app.Map("/late", async context =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), context.RequestAborted);
+                await context.Response.WriteAsync("late");
+            });
         });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -78,8 +85,39 @@ public class HttpObservationTests : IAsyncLifetime
         await using var runner = await EngineRunner.StartAsync([script], options: o => o with { Observer = observer });
         await runner.WaitForExitAsync();
 
-        Assert.Equal(ScriptObservationKind.LoadFailed, observer.Scripts.First().Kind);
+        // The top level's error is heard first (as an Error with its traceback), then the failed load.
+        Assert.Equal([ScriptObservationKind.Error, ScriptObservationKind.LoadFailed], observer.Scripts.Take(2).Select(s => s.Kind));
         Assert.DoesNotContain(observer.Scripts, s => s.Kind == ScriptObservationKind.Loaded);
+    }
+
+    [Fact]
+    public async Task Timings_NewAndReusedConnection_AreOrdered_AndFirstByteWaitsForTheHeaders()
+    {
+        var observer = new Recorder();
+        var script = LuaScripts.Write($$"""
+            net.http:get("{{_server.Url("/ok")}}", function()
+              net.http:get("{{_server.Url("/late")}}", function() script.unload() end)
+            end)
+            """);
+
+        await using var runner = await EngineRunner.StartAsync([script], options: o => o with { Observer = observer });
+        await runner.WaitForExitAsync();
+
+        var finished = observer.Http.Where(h => h.Phase == HttpObservationPhase.Finished).ToList();
+        Assert.Equal(["/ok", "/late"], finished.Select(h => h.Request.Url.AbsolutePath));
+        Assert.All(finished, h =>
+        {
+            var timings = h.Result!.Timings;
+            Assert.NotNull(timings);
+            Assert.True(
+                TimeSpan.Zero <= timings.Connected && timings.Connected <= timings.FirstByte && timings.FirstByte <= h.Duration,
+                $"{h.Request.Url.AbsolutePath}: connected {timings.Connected}, first byte {timings.FirstByte}, duration {h.Duration}");
+        });
+        var late = finished[1].Result!.Timings!;
+        Assert.True(late.FirstByte >= TimeSpan.FromMilliseconds(300), $"first byte {late.FirstByte}");
+
+        // The second exchange reuses the first one's connection: it is ready long before the server answers.
+        Assert.True(late.Connected < TimeSpan.FromMilliseconds(300), $"connected {late.Connected}");
     }
 
     private sealed class Recorder : INetObserver
