@@ -5,7 +5,7 @@ var root = new RootCommand($"PluginNet: runs modders' Lua scripts with an asynch
 {
     RunCommand.Create(),
 };
-var parsed = root.Parse(args);
+var parsed = root.Parse(InspectOption.Normalize(args));
 if (parsed.Errors.Count > 0)
 {
     // One line per problem, no stack trace; the usage line only when the script (or the command) is missing.

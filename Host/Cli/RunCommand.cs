@@ -55,7 +55,9 @@ internal static class RunCommand
             Description = "Do not read control commands from standard input",
         };
 
-        var command = new Command("run", $"Run Lua scripts until they unload themselves.\n  {Usage.Line}") { scripts, timeout, fps, downloadDir, plugins, watch, noConsole };
+        var inspect = InspectOption.Create();
+
+        var command = new Command("run", $"Run Lua scripts until they unload themselves.\n  {Usage.Line}") { scripts, timeout, fps, downloadDir, plugins, watch, noConsole, inspect };
         command.SetAction(result => Run(
             result.GetValue(scripts)!,
             result.GetValue(timeout),
@@ -67,14 +69,15 @@ internal static class RunCommand
             },
             result.GetValue(plugins),
             result.GetValue(watch),
-            !result.GetValue(noConsole)));
+            !result.GetValue(noConsole),
+            result.GetValue(inspect)));
         return command;
     }
 
     // How long a signal waits for the menu thread to unload the scripts before the process just ends.
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(1.5);
 
-    private static int Run(FileInfo[] scripts, double? timeoutSeconds, EngineOptions options, FileInfo? pluginsFile, bool watch, bool console)
+    private static int Run(FileInfo[] scripts, double? timeoutSeconds, EngineOptions options, FileInfo? pluginsFile, bool watch, bool console, int? inspectPort = null)
     {
         var output = options.Output;
         var configPath = pluginsFile?.FullName ?? PluginConfigLocator.Find();
@@ -96,6 +99,15 @@ internal static class RunCommand
         }
 
         options = options.WithLimits(config.Limits);
+
+        // Started before the engine so it sees the first script load; disposed after the engine.
+        using var inspector = inspectPort is { } port ? InspectOption.Start(config, port, output) : null;
+        if (inspectPort is not null && inspector is null)
+        {
+            return ExitCodes.UsageError;
+        }
+
+        options = options with { Observer = inspector?.Inspector ?? options.Observer };
         var engine = new PluginNetEngine(options);
         var signal = 0;
         var runReturned = false;

@@ -4,7 +4,7 @@ namespace PluginNet.Host.Cli;
 internal static class Usage
 {
     public const string Line =
-        "usage: pluginnet run FILE.lua [FILE.lua ...] [--timeout SECONDS] [--fps N] [--download-dir DIR] [--plugins FILE] [--watch] [--no-console]";
+        "usage: pluginnet run FILE.lua [FILE.lua ...] [--timeout SECONDS] [--fps N] [--download-dir DIR] [--plugins FILE] [--watch] [--no-console] [--inspect[=PORT]]";
 
     /// <summary>
     /// An error for a script argument that looks like an option (<c>--bogus</c>): an unknown option is

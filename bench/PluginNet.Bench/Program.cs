@@ -22,6 +22,7 @@ var jobs = new (string Name, Func<BenchSettings, ResultTable, Task> Run)[]
     ("http-latency", (s, _) => HttpLatency.RunAsync(s.Count(1000, 50))),
     ("save-to-file", (s, _) => SaveToFileMemory.RunAsync(s.Count(50, 5))),
     ("tasks", TaskCost.RunAsync),
+    ("inspector", InspectorCost.RunAsync),
 };
 
 var smoke = args.Contains("--smoke");

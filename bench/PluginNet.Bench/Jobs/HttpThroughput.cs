@@ -51,7 +51,9 @@ internal static class HttpThroughput
             o / p >= 0.9));
     }
 
-    private static async Task<(double Rate, double CpuMicros)> LuaRateAsync(string url, int count, int warmup)
+    // options: changes to the engine options (the inspector job attaches an observer).
+    internal static async Task<(double Rate, double CpuMicros)> LuaRateAsync(
+        string url, int count, int warmup, Func<PluginNet.Host.Engine.EngineOptions, PluginNet.Host.Engine.EngineOptions>? options = null)
     {
         var probe = new Probe();
         await BenchEngine.RunAsync($$"""
@@ -76,7 +78,7 @@ internal static class HttpThroughput
               end
             end
             for _ = 1, {{InFlight}} do issue() end
-            """, [probe], o => o with { MaxConcurrentRequestsPerScript = InFlight });
+            """, [probe], o => (options?.Invoke(o) ?? o) with { MaxConcurrentRequestsPerScript = InFlight });
         Console.WriteLine($"    net.http: {probe.BytesPer(count):0} B allocated per request (whole process)");
         return (count / (probe.Between(0, 1) / 1000), probe.CpuMicrosPer(count));
     }

@@ -44,7 +44,9 @@ internal static class WsEchoRate
             o / p >= 1.0));
     }
 
-    private static async Task<(double Rate, double CpuMicros, double Bytes)> LuaRateAsync(string url, int count, int warmup)
+    // options: changes to the engine options (the inspector job attaches an observer).
+    internal static async Task<(double Rate, double CpuMicros, double Bytes)> LuaRateAsync(
+        string url, int count, int warmup, Func<PluginNet.Host.Engine.EngineOptions, PluginNet.Host.Engine.EngineOptions>? options = null)
     {
         var probe = new Probe();
         await BenchEngine.RunAsync($$"""
@@ -65,7 +67,7 @@ internal static class WsEchoRate
               on_error = function(id, err) log.error("ws-echo: " .. err) end,
               on_close = function() script.unload() end,
             })
-            """, [probe]);
+            """, [probe], options);
         return (count / (probe.Between(0, 1) / 1000), probe.CpuMicrosPer(count), probe.BytesPer(count));
     }
 
