@@ -265,10 +265,19 @@ internal sealed partial class WsBinder
             private async Task ReleaseAsync(ReleaseReason reason)
             {
                 _released = true;
+
+                // Going away (1001). On a script unload the dispatcher drops whatever the transport still
+                // reports; on a plugin unload the script stays and hears on_close like any other close.
+                var why = reason switch
+                {
+                    ReleaseReason.ScriptUnloaded => "script unloaded",
+                    ReleaseReason.PluginUnloaded => "the ws transport is being unloaded",
+                    _ => "host stopping",
+                };
                 if (reason != ReleaseReason.PluginUnloaded)
                 {
                     // The script hears no on_close any more (a plugin unload still gives it one); the observer hears the end.
-                    binding.Observe(id, WebSocketObservationKind.Closed, Url, closeCode: WebSocketLimits.GoingAway, closeReason: reason == ReleaseReason.ScriptUnloaded ? "script unloaded" : "host stopping");
+                    binding.Observe(id, WebSocketObservationKind.Closed, Url, closeCode: WebSocketLimits.GoingAway, closeReason: why);
                 }
 
                 var waiting = Interlocked.Exchange(ref _waiting, null);
@@ -294,14 +303,6 @@ internal sealed partial class WsBinder
                     return;
                 }
 
-                // Going away (1001). On a script unload the dispatcher drops whatever the transport still
-                // reports; on a plugin unload the script stays and hears on_close like any other close.
-                var why = reason switch
-                {
-                    ReleaseReason.ScriptUnloaded => "script unloaded",
-                    ReleaseReason.PluginUnloaded => "the ws transport is being unloaded",
-                    _ => "host stopping",
-                };
                 using var timeout = new CancellationTokenSource(UnloadCloseTimeout);
                 await transport.CloseAsync(WebSocketLimits.GoingAway, why, timeout.Token).ConfigureAwait(false);
                 await transport.DisposeAsync().ConfigureAwait(false);
