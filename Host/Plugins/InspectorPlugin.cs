@@ -43,7 +43,7 @@ public sealed class InspectorPlugin : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(entry);
         if (!File.Exists(entry.AssemblyPath))
         {
-            throw new InvalidOperationException($"plugin '{entry.Name}' not found at {entry.AssemblyPath} (was the solution built? `dotnet build` places plugins under artifacts/plugins/)");
+            throw new InvalidOperationException($"plugin '{entry.Name}' not found at {entry.AssemblyPath} ({PluginContext.NotBuiltAdvice})");
         }
 
         PluginLoader? loader = null;
@@ -51,18 +51,14 @@ public sealed class InspectorPlugin : IAsyncDisposable, IDisposable
         try
         {
             // Core is shared (its contracts' identity must cross the boundary); the rest stays the plugin's.
-            loader = PluginLoader.CreateFromAssemblyFile(
-                entry.AssemblyPath, isUnloadable: true, sharedTypes: [typeof(INetInspector)], configure: c => c.LoadInMemory = true);
+            loader = PluginContext.CreateLoader(entry, [typeof(INetInspector)]);
             var assembly = loader.LoadDefaultAssembly();
             container = new ContainerConfiguration().WithAssembly(assembly).CreateContainer();
             var inspector = container.GetExports<INetInspector>().FirstOrDefault()
                 ?? throw new InvalidOperationException($"plugin '{entry.Name}' ({entry.AssemblyPath}) exports no {nameof(INetInspector)}");
             if (inspector is IConfigurablePlugin configurable)
             {
-                configurable.Configure(new PluginSettings(
-                    entry.Name,
-                    entry.SettingsDirectory ?? Path.GetDirectoryName(entry.AssemblyPath)!,
-                    entry.Settings ?? new Dictionary<string, string>()));
+                configurable.Configure(PluginContext.Settings(entry));
             }
 
             return new InspectorPlugin(loader, container, inspector);

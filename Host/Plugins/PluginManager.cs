@@ -99,10 +99,7 @@ public sealed class PluginManager
 
     private static void Configure(LoadedPlugin plugin, PluginEntry entry)
     {
-        var settings = new PluginSettings(
-            entry.Name,
-            entry.SettingsDirectory ?? Path.GetDirectoryName(entry.AssemblyPath)!,
-            entry.Settings ?? new Dictionary<string, string>());
+        var settings = PluginContext.Settings(entry);
         foreach (var configurable in plugin.Exports.OfType<IConfigurablePlugin>())
         {
             configurable.Configure(settings); // an ArgumentException here fails the load with its message
@@ -113,18 +110,14 @@ public sealed class PluginManager
     {
         if (!File.Exists(entry.AssemblyPath))
         {
-            problem = "the file does not exist (was the solution built? `dotnet build` places plugins under artifacts/plugins/)";
+            problem = $"the file does not exist ({PluginContext.NotBuiltAdvice})";
             return null;
         }
 
         PluginLoader? loader = null;
         try
         {
-            // In memory: the files are read once and never mapped, so a build or a copy that overwrites
-            // them in place (--watch) cannot pull pages from under the running version, and a reload
-            // reads the new bytes instead of a cached image of the old file.
-            loader = PluginLoader.CreateFromAssemblyFile(
-                entry.AssemblyPath, isUnloadable: true, sharedTypes: SharedTypes, configure: c => c.LoadInMemory = true);
+            loader = PluginContext.CreateLoader(entry, SharedTypes);
             var assembly = loader.LoadDefaultAssembly();
             var types = assembly.GetTypes(); // surface missing dependencies and version mismatches now, not on first use
             ReportUnknownContracts(entry, types);
