@@ -57,6 +57,12 @@ public sealed record HttpRequestSpec(
     public TimeSpan IdleTimeout { get; init; } = System.Threading.Timeout.InfiniteTimeSpan;
 
     /// <summary>
+    /// Whether the transport should measure <see cref="HttpResult.Timings"/>: the host sets it only while
+    /// an observer is attached, so an exchange nobody watches pays for no clock reads or timing records.
+    /// </summary>
+    public bool MeasureTimings { get; init; }
+
+    /// <summary>
     /// Absolute path of a file sent as the request body, streamed from disk, or null. The host has already
     /// checked that it lies inside the download folder. Exclusive with <see cref="Body"/> and <see cref="Multipart"/>.
     /// </summary>

@@ -37,7 +37,8 @@ public sealed record HttpResult(int Status, byte[] Body, string Error, bool Ok)
     /// <summary>
     /// When the transport had a connection and when the response's first byte arrived, measured from the
     /// moment it was handed the request; null when the transport does not measure them (an inspector shows
-    /// only what it has). A reused connection's <see cref="HttpTimings.Connected"/> is near zero.
+    /// only what it has) or was not asked to
+    /// (<see cref="HttpRequestSpec.MeasureTimings"/>). A reused connection's <see cref="HttpTimings.Connected"/> is near zero.
     /// </summary>
     public HttpTimings? Timings { get; init; }
 }

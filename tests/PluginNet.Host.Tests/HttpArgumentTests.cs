@@ -171,6 +171,22 @@ public class HttpArgumentTests
         Assert.Contains("no plugin provides the http transport", Assert.Single(runner.Output.Prints));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Timings_AskedOfTheTransport_OnlyWhileAnObserverIsAttached(bool observed)
+    {
+        var observer = Substitute.For<PluginNet.Core.Observation.INetObserver>();
+        await EngineRunner.RunToEndAsync(
+            """net.http:get("http://h/", function() script.unload() end)""",
+            requireUnloaded: false,
+            options: o => observed ? o with { Observer = observer } : o,
+            configure: e => e.Transports.Pin(TransportKind.Http, "Substitute", _transport),
+            withPlugins: false);
+
+        Assert.Equal(observed, Assert.Single(_sent).MeasureTimings);
+    }
+
     private Task<RecordingOutput> RunAsync(string lua, string? downloads = null) =>
         EngineRunner.RunToEndAsync(
             lua,

@@ -131,6 +131,7 @@ internal sealed partial class HttpBinder(NetServices net) : IScriptModule
                 {
                     CheckRedirect = permissions.CheckHttp, // permissions hold on every redirect hop too
                     Connection = Net.ConnectionRules.For(permissions), // addresses and TLS, checked by the plugin
+                    MeasureTimings = Net.Observer is not null, // an inspector shows them; nobody else pays for them
                 },
                 () => _cookies.Jar);
         }

@@ -48,7 +48,7 @@ internal static class ConnectingHandler
         // whose request opened it.
         handler.PlaintextStreamFilter = static (context, _) =>
         {
-            if (ExchangeState.Of(context.InitialRequestMessage) is { } state)
+            if (ExchangeState.Of(context.InitialRequestMessage) is { Measures: true } state)
             {
                 state.MarkConnected(state.Elapsed);
             }

@@ -6,7 +6,8 @@ namespace PluginNet.Plugins.Http.Internal;
 /// <summary>
 /// What the handlers under RestSharp need to know about one exchange, carried on the request
 /// message's options (and copied to every redirect hop): how many redirects to follow and how many
-/// were, the connect timeout, the idle watch a new connection resets, and the exchange's timings.
+/// were, the connect timeout, the idle watch a new connection resets, and the exchange's timings
+/// (when the host asked for them).
 /// </summary>
 internal sealed class ExchangeState(HttpRequestSpec spec, IdleWatch idle, long started)
 {
@@ -22,6 +23,9 @@ internal sealed class ExchangeState(HttpRequestSpec spec, IdleWatch idle, long s
 
     public IdleWatch Idle { get; } = idle;
 
+    /// <summary>Whether the host asked for timings (an observer is attached); if not, the marks do nothing.</summary>
+    public bool Measures { get; } = spec.MeasureTimings;
+
     /// <summary>Redirects followed so far.</summary>
     public int Redirects { get; set; }
 
@@ -33,12 +37,24 @@ internal sealed class ExchangeState(HttpRequestSpec spec, IdleWatch idle, long s
     /// PlaintextStreamFilter; else, at the end of the first hop, when that hop was handed to the
     /// connection pool (a reused connection: near zero). The first mark wins.
     /// </summary>
-    public void MarkConnected(long elapsed) => Interlocked.CompareExchange(ref _connected, elapsed, NotYet);
+    public void MarkConnected(long elapsed)
+    {
+        if (Measures)
+        {
+            Interlocked.CompareExchange(ref _connected, elapsed, NotYet);
+        }
+    }
 
     /// <summary>The final response's status line and headers arrived.</summary>
-    public void MarkFirstByte() => Interlocked.CompareExchange(ref _firstByte, Elapsed, NotYet);
+    public void MarkFirstByte()
+    {
+        if (Measures)
+        {
+            Interlocked.CompareExchange(ref _firstByte, Elapsed, NotYet);
+        }
+    }
 
-    /// <summary>What was measured; null when no response arrived.</summary>
+    /// <summary>What was measured; null when no response arrived or nothing was measured.</summary>
     public HttpTimings? Timings()
     {
         var connected = Volatile.Read(ref _connected);

@@ -16,7 +16,7 @@ internal sealed class RedirectHandler(HttpMessageHandler inner) : DelegatingHand
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var state = ExchangeState.Of(request);
-        var handedOver = state?.Elapsed ?? 0;
+        var handedOver = state is { Measures: true } ? state.Elapsed : 0;
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
 
         // No new connection marked it: the first hop went out on a pooled one, ready when handed over.

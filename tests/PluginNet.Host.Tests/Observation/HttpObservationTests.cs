@@ -107,6 +107,7 @@ public class HttpObservationTests : IAsyncLifetime
         Assert.Equal(["/ok", "/late"], finished.Select(h => h.Request.Url.AbsolutePath));
         Assert.All(finished, h =>
         {
+            Assert.True(h.Request.MeasureTimings); // asked for because an observer is attached
             var timings = h.Result!.Timings;
             Assert.NotNull(timings);
             Assert.True(
