@@ -14,6 +14,7 @@ var jobs = new (string Name, Func<BenchSettings, ResultTable, Task> Run)[]
     ("ws-echo", WsEchoRate.RunAsync),
     ("ws-stream", WsEchoStream.RunAsync),
     ("footprint", Footprint.RunAsync),
+    ("connect-storm", ConnectStorm.RunAsync),
     ("ws-broadcast", WsBroadcast.RunAsync),
     ("http-throughput", HttpThroughput.RunAsync),
     ("event-latency", EventLatency.RunAsync),

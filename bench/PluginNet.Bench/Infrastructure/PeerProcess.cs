@@ -143,6 +143,16 @@ internal sealed class PeerProcess : IAsyncDisposable
         return (rss, threads);
     }
 
+    /// <summary>The highest resident set size the process has had (VmHWM, bytes), from /proc (Linux; NaN elsewhere).</summary>
+    public double PeakRssBytes()
+    {
+        var status = $"/proc/{_process.Id}/status";
+        var line = File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        return line is null
+            ? double.NaN
+            : double.Parse(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
     /// <summary>Waits for a line starting with <paramref name="prefix"/> and returns the rest of it.</summary>
     public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
     {
