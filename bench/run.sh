@@ -25,4 +25,9 @@ fi
 
 (cd bench/node && npm ci --no-audit --no-fund --loglevel=error)
 dotnet build bench/PluginNet.Bench -c Release -v quiet -nologo
+# cold-start compares the shipped build with the host compiled ReadyToRun: publish that one beside it.
+if [[ $# -eq 0 || " $* " == *" cold-start "* || " $* " == *" all "* ]]; then
+  dotnet publish Host/PluginNet.Host.csproj -c Release --use-current-runtime --self-contained false \
+    -p:PublishReadyToRun=true -o bench/.r2r -v quiet -nologo
+fi
 dotnet bench/PluginNet.Bench/bin/Release/net10.0/PluginNet.Bench.dll "$@"
