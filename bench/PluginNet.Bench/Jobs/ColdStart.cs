@@ -8,8 +8,8 @@ namespace PluginNet.Bench.Jobs;
 /// plugins.json (four plugins: Http, WsClient, WsServer, Udp), until its script's first
 /// <c>frame_update</c> prints a line. Measured from just before the process start to the line arriving,
 /// against node started to its first line of output. Then, ours only, what the start-up is made of:
-/// the same without plugins, with tiered PGO off, and with the host compiled ReadyToRun (published by
-/// bench/run.sh into bench/.r2r).
+/// the same without plugins, with tiered PGO off, with W^X off, without ICU, and with the host compiled
+/// ReadyToRun (published by bench/run.sh into bench/.r2r).
 /// </summary>
 internal static class ColdStart
 {
@@ -64,6 +64,8 @@ internal static class ColdStart
             {
                 ("no plugins (an empty plugins.json)", host, noPlugins, null),
                 ("tiered PGO off (DOTNET_TieredPGO=0)", host, Repo.PluginsJson, new() { ["DOTNET_TieredPGO"] = "0" }),
+                ("W^X off (DOTNET_EnableWriteXorExecute=0)", host, Repo.PluginsJson, new() { ["DOTNET_EnableWriteXorExecute"] = "0" }),
+                ("invariant globalization (no ICU)", host, Repo.PluginsJson, new() { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1" }),
             };
             if (File.Exists(readyToRun))
             {
