@@ -80,6 +80,12 @@ internal static class Repo
 
     public static string PluginsJson => Path.Combine(Root, "plugins.json");
 
+    /// <summary>The <c>pluginnet</c> app host, built beside this harness (the process users run).</summary>
+    public static string Pluginnet => Path.Combine(AppContext.BaseDirectory, AppHostName);
+
+    /// <summary>The app host's file name on this system.</summary>
+    public static string AppHostName => OperatingSystem.IsWindows() ? "pluginnet.exe" : "pluginnet";
+
     /// <summary>The Node peers' folder (bench/node), where <c>npm ci</c> has installed <c>ws</c>.</summary>
     public static string NodePeers => Path.Combine(Root, "bench", "node");
 }

@@ -15,7 +15,7 @@ internal static class ColdStart
 {
     public static async Task RunAsync(BenchSettings settings, ResultTable results)
     {
-        var host = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "pluginnet.exe" : "pluginnet");
+        var host = Repo.Pluginnet;
         var script = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.lua");
         var noPlugins = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(script, """
@@ -59,7 +59,7 @@ internal static class ColdStart
             }
 
             // What the start-up is made of, each variant alternated with the shipped build in the same runs.
-            var readyToRun = Path.Combine(Repo.Root, "bench", ".r2r", OperatingSystem.IsWindows() ? "pluginnet.exe" : "pluginnet");
+            var readyToRun = Path.Combine(Repo.Root, "bench", ".r2r", Repo.AppHostName);
             var variants = new List<(string Name, string Host, string Plugins, Dictionary<string, string>? Environment)>
             {
                 ("no plugins (an empty plugins.json)", host, noPlugins, null),

@@ -101,7 +101,7 @@ internal static class ConnectStorm
 
     private static async Task<Footprints> OursAsync(string script, int total, Dictionary<string, string> environment)
     {
-        var host = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "pluginnet.exe" : "pluginnet");
+        var host = Repo.Pluginnet;
         await using var process = PeerProcess.Program(host, ["run", script, "--timeout", "600", "--plugins", Repo.PluginsJson], environment);
         var footprints = await MeasureAsync(process, total);
         await process.WriteLineAsync("quit");

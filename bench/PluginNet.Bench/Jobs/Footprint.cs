@@ -14,7 +14,7 @@ internal static class Footprint
 
     public static async Task RunAsync(BenchSettings settings, ResultTable results)
     {
-        var host = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "pluginnet.exe" : "pluginnet");
+        var host = Repo.Pluginnet;
         var script = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, """print("ready")""");
         var noPlugins = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.json");

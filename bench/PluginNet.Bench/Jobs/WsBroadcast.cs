@@ -72,7 +72,7 @@ internal static class WsBroadcast
 
     private static Task<PeerProcess> OursAsync(string script)
     {
-        var host = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "pluginnet.exe" : "pluginnet");
+        var host = Repo.Pluginnet;
         return Task.FromResult(PeerProcess.Program(host, ["run", script, "--timeout", "300", "--plugins", Repo.PluginsJson]));
     }
 
