@@ -15,6 +15,11 @@ local OPTIONS = { "headers", "body", "content_type", "save_to_file", "timeout",
 local meta, track = util.operation_handle("HttpRequest", "req")
 raw.set_handle_meta(meta)
 
+-- Shared by every call, never changed: the hot path of a plain get builds no tables of its own.
+local NO_OPTIONS = {}
+local TIMEOUT_FIELDS = { "connect_timeout", "idle_timeout" }
+local STREAM_FIELDS = { "on_progress", "on_upload_progress", "on_chunk", "on_event" }
+
 -- Raises "bad argument #n to 'fname' (field 'x' ...)" at the script line that called net.http.
 local function check_field(options, field, expected, n, fname, level)
   local value = options[field]
@@ -25,16 +30,23 @@ local function check_field(options, field, expected, n, fname, level)
   return value
 end
 
--- The options of this issue's streaming and limits: checked here, handed to the host as one table.
-local function stream_options(options, request, n, fname)
-  local function conflict(a, b, why)
-    if options[a] ~= nil and options[b] ~= nil then
-      arg_error(n, fname, "options '" .. a .. "' and '" .. b .. "' cannot be used together: " .. why, 5)
-    end
+local function conflict(options, a, b, why, n, fname)
+  if options[a] ~= nil and options[b] ~= nil then
+    arg_error(n, fname, "options '" .. a .. "' and '" .. b .. "' cannot be used together: " .. why, 5)
   end
-  conflict("on_event", "on_chunk", "on_event already receives the body, parsed into events")
-  conflict("on_chunk", "save_to_file", "the body goes either to on_chunk or to the file")
-  conflict("on_event", "save_to_file", "the body goes either to on_event or to the file")
+end
+
+-- The options of this issue's streaming and limits: checked here, handed to the host as one table
+-- (nil when none is given: the usual request skips all of this).
+local function stream_options(options, request, n, fname)
+  if options.follow_redirects == nil and options.max_body == nil and options.connect_timeout == nil
+    and options.idle_timeout == nil and options.last_event_id == nil and options.on_progress == nil
+    and options.on_upload_progress == nil and options.on_chunk == nil and options.on_event == nil then
+    return nil
+  end
+  conflict(options, "on_event", "on_chunk", "on_event already receives the body, parsed into events", n, fname)
+  conflict(options, "on_chunk", "save_to_file", "the body goes either to on_chunk or to the file", n, fname)
+  conflict(options, "on_event", "save_to_file", "the body goes either to on_event or to the file", n, fname)
   local more = {}
   local follow = options.follow_redirects
   if follow ~= nil then
@@ -57,7 +69,7 @@ local function stream_options(options, request, n, fname)
     end
     more.max_body = max_body
   end
-  for _, name in ipairs({ "connect_timeout", "idle_timeout" }) do
+  for _, name in ipairs(TIMEOUT_FIELDS) do
     local seconds = check_field(options, name, "number", n, fname, 5)
     if seconds ~= nil and not (seconds > 0) then
       arg_error(n, fname, "field '" .. name .. "' must be a positive number of seconds", 4)
@@ -65,13 +77,22 @@ local function stream_options(options, request, n, fname)
     more[name] = seconds
   end
   more.last_event_id = check_field(options, "last_event_id", "string", n, fname, 5)
-  for _, name in ipairs({ "on_progress", "on_upload_progress", "on_chunk", "on_event" }) do
+  for _, name in ipairs(STREAM_FIELDS) do
     request[name] = check_field(options, name, "function", n, fname, 5)
   end
   more.progress = request.on_progress ~= nil
   more.upload_progress = request.on_upload_progress ~= nil
   more.stream = request.on_chunk ~= nil and "chunk" or request.on_event ~= nil and "event" or nil
   return more
+end
+
+-- A cancelled request hears nothing more but its callback, which the host sends ("cancelled").
+local function cancel_record(record)
+  local request = pending[record.id]
+  if request ~= nil then
+    request.on_progress, request.on_upload_progress, request.on_chunk, request.on_event = nil, nil, nil, nil
+  end
+  raw.cancel(record.id, "cancelled")
 end
 
 local function send(fname, n, url, method, options, callback)
@@ -98,11 +119,7 @@ local function send(fname, n, url, method, options, callback)
   if id == nil then
     error("net.http:" .. fname .. ": " .. handle, 3)
   end
-  -- A cancelled request hears nothing more but its callback, which the host sends ("cancelled").
-  request.record = track(handle, id, function()
-    request.on_progress, request.on_upload_progress, request.on_chunk, request.on_event = nil, nil, nil, nil
-    raw.cancel(id, "cancelled")
-  end)
+  request.record = track(handle, id, cancel_record)
   pending[id] = request
   return handle
 end
@@ -134,7 +151,7 @@ function http:get(url, a, b, ...)
   elseif type(a) == "function" then
     check_opt(b, 3, "get", "number")
     if b ~= nil and not (b > 0) then arg_error(3, "get", "timeout must be a positive number of seconds") end
-    req = send("get", 2, url, "GET", { timeout = b }, a)
+    req = send("get", 2, url, "GET", b == nil and NO_OPTIONS or { timeout = b }, a)
   elseif type(a) == "table" then
     check(b, 3, "get", "function")
     util.check_keys(a, OPTIONS, 2, "get", "option")
@@ -219,7 +236,7 @@ local function finish(id, status, body, err, ok, header_list, url, redirects, el
   local record = request.record
   record.done = true
   util.call("net.http callback", request.callback, resp)
-  record.finish(resp)
+  record:finish(resp)
 end
 
 -- A stream callback that raises ends its request: the error is logged with its traceback, and the
