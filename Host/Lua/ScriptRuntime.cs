@@ -89,11 +89,15 @@ internal sealed class ScriptRuntime : IDisposable
         State.PushNumber(Services.CallbackTimeLimit.TotalMilliseconds);
         RunGlue("prelude", 5, 1);
         _utilRef = State.Ref(LuaRegistry.Index);
-        foreach (var helpers in (string[])["options", "text", "numbers", "handles", "http_retry"])
+        foreach (var helpers in (string[])["options", "numbers", "handles", "http_retry"])
         {
             PushUtil(); // each adds its checks to util
             RunGlue(helpers, 1, 0);
         }
+
+        PushUtil();
+        PushRawTable(new() { ["is_utf8"] = IsUtf8 });
+        RunGlue("text", 2, 0);
 
         PushRawTable(new() { ["unload"] = unload });
         PushRef(_utilRef);
@@ -111,6 +115,13 @@ internal sealed class ScriptRuntime : IDisposable
             State.PushCFunction(Guard(name, body));
             State.SetField(-2, name);
         }
+    }
+
+    // raw.is_utf8(s) for text.lua: true when the string is valid UTF-8.
+    private static int IsUtf8(LuaState state)
+    {
+        state.PushBoolean(state.IsUtf8(1));
+        return 1;
     }
 
     /// <summary>Sets a raw function into the table at the top of the stack.</summary>

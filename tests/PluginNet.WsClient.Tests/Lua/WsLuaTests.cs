@@ -67,6 +67,40 @@ public sealed class WsLuaTests
         Assert.Equal((1000, ""), await log.ClientClosed.Task.WaitAsync(RecordingEvents.Wait));
     }
 
+    // From 128 bytes on, text is checked by the host's vectorised check instead of utf8.len: the same
+    // refusals (a stray byte, a surrogate, an overlong form) name the same byte, and valid text passes.
+    [Fact]
+    public async Task Send_LongText_RefusedOrSentAsShortTextIs()
+    {
+        var log = new ServerLog();
+        await using var server = await TestWsServer.StartWebSocketAsync((ws, ct) => ServerSide.RunAsync(ws, log, echo: true, ct));
+
+        var output = await LuaWs.RunToEndAsync($$"""
+            local function refused(msg)
+              local ok, err = pcall(net.ws.send, net.ws, current, msg)
+              print(ok, err and err:match("byte %d+"))
+            end
+            local long = ("\226\156\147"):rep(400)
+            net.ws:connect("{{server.Url}}", {
+              on_open = function(id)
+                current = id
+                refused(("\195\169"):rep(300) .. "\255" .. ("a"):rep(100))
+                refused(("a"):rep(200) .. "\237\160\128")
+                refused(("a"):rep(200) .. "\192\175")
+                refused(("a"):rep(127) .. "\128")
+                print(net.ws:send(id, long))
+              end,
+              on_message = function(id, msg) print("echo", #msg, msg == long) net.ws:close(id) end,
+              on_close = function(_, code) print("close", code) script.unload() end,
+            })
+            """);
+
+        Assert.Equal(
+            ["false\tbyte 601", "false\tbyte 201", "false\tbyte 201", "false\tbyte 128", "true", "echo\t1200\ttrue", "close\t1000"],
+            output.Prints);
+        Assert.Equal((1000, ""), await log.ClientClosed.Task.WaitAsync(RecordingEvents.Wait));
+    }
+
     [Fact]
     public async Task Connect_UrlWithUserInfoAndFragment_SendsBasicAuthorizationAndNoFragment()
     {
