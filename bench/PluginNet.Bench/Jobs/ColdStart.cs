@@ -17,14 +17,13 @@ internal static class ColdStart
     {
         var host = Repo.Pluginnet;
         var script = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.lua");
-        var noPlugins = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.json");
+        var noPlugins = await HostVariants.WriteEmptyPluginsJsonAsync();
         await File.WriteAllTextAsync(script, """
             event.on("frame_update", function()
               print("first frame")
               script.unload()
             end)
             """);
-        await File.WriteAllTextAsync(noPlugins, """{ "plugins": [] }""");
         Console.WriteLine($"cold-start: {host} run (4 plugins) until the first frame_update");
         try
         {
@@ -62,11 +61,10 @@ internal static class ColdStart
             var readyToRun = Path.Combine(Repo.Root, "bench", ".r2r", Repo.AppHostName);
             var variants = new List<(string Name, string Host, string Plugins, Dictionary<string, string>? Environment)>
             {
-                ("no plugins (an empty plugins.json)", host, noPlugins, null),
+                (HostVariants.NoPluginsName, host, noPlugins, null),
                 ("tiered PGO off (DOTNET_TieredPGO=0)", host, Repo.PluginsJson, new() { ["DOTNET_TieredPGO"] = "0" }),
-                ("W^X off (DOTNET_EnableWriteXorExecute=0)", host, Repo.PluginsJson, new() { ["DOTNET_EnableWriteXorExecute"] = "0" }),
-                ("invariant globalization (no ICU)", host, Repo.PluginsJson, new() { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1" }),
             };
+            variants.AddRange(HostVariants.RuntimeSwitches.Select(v => (v.Name, host, Repo.PluginsJson, (Dictionary<string, string>?)v.Environment)));
             if (File.Exists(readyToRun))
             {
                 variants.Add(("host compiled ReadyToRun (plugins as built)", readyToRun, Repo.PluginsJson, null));

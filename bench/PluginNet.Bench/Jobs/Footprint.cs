@@ -17,19 +17,17 @@ internal static class Footprint
         var host = Repo.Pluginnet;
         var script = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, """print("ready")""");
-        var noPlugins = Path.Combine(Path.GetTempPath(), $"pluginnet-bench-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(noPlugins, """{ "plugins": [] }""");
+        var noPlugins = await HostVariants.WriteEmptyPluginsJsonAsync();
         Console.WriteLine($"footprint: idle `pluginnet run` (4 plugins) and idle `node`, RSS {Settle.TotalSeconds:0} s after their first line");
         try
         {
             // Variants, ours only, each read in the same runs as the shipped process: what the plugins
             // add, and what two runtime switches (environment variables) would save.
-            var variants = new (string Name, string Plugins, Dictionary<string, string>? Environment)[]
-            {
-                ("no plugins (an empty plugins.json)", noPlugins, null),
-                ("W^X off (DOTNET_EnableWriteXorExecute=0)", Repo.PluginsJson, new() { ["DOTNET_EnableWriteXorExecute"] = "0" }),
-                ("invariant globalization (no ICU)", Repo.PluginsJson, new() { ["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1" }),
-            };
+            (string Name, string Plugins, Dictionary<string, string>? Environment)[] variants =
+            [
+                (HostVariants.NoPluginsName, noPlugins, null),
+                .. HostVariants.RuntimeSwitches.Select(v => (v.Name, Repo.PluginsJson, (Dictionary<string, string>?)v.Environment)),
+            ];
             var ours = new List<double>();
             var peer = new List<double>();
             var measured = variants.Select(_ => new List<double>()).ToArray();
