@@ -54,8 +54,11 @@ internal sealed class ExchangeState(HttpRequestSpec spec, IdleWatch idle, long s
         }
     }
 
+    /// <summary>The result with what was measured, when the host asked for timings; else the result as it is.</summary>
+    public HttpResult WithTimings(HttpResult result) => Measures ? result with { Timings = Timings() } : result;
+
     /// <summary>What was measured; null when no response arrived or nothing was measured.</summary>
-    public HttpTimings? Timings()
+    private HttpTimings? Timings()
     {
         var connected = Volatile.Read(ref _connected);
         var firstByte = Volatile.Read(ref _firstByte);

@@ -35,7 +35,7 @@ internal static class RequestExecutor
         }
         catch (ObjectDisposedException) when (reader.Result is { } refused)
         {
-            return state.Measures ? refused with { Timings = state.Timings() } : refused; // the reader dropped an over-long response; RestSharp then met the disposed message
+            return state.WithTimings(refused); // the reader dropped an over-long response; RestSharp then met the disposed message
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && (timeout.IsCancellationRequested || idle.Fired))
         {
@@ -45,7 +45,7 @@ internal static class RequestExecutor
         cancellationToken.ThrowIfCancellationRequested();
         if (reader.Result is { } result)
         {
-            return state.Measures ? result with { Timings = state.Timings() } : result;
+            return state.WithTimings(result);
         }
 
         if (idle.Fired && !timeout.IsCancellationRequested)
