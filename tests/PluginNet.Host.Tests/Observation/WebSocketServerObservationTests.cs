@@ -70,6 +70,36 @@ public class WebSocketServerObservationTests
     }
 
     [Fact]
+    public async Task OversizeMessage_ObserverHearsFailedWithTheScriptsWords_ThenClosed1009()
+    {
+        var observer = new ObservationRecorder();
+        var script = LuaScripts.Write("""
+            local srv
+            srv = net.ws_server:listen(0, {
+              on_error = function(c, err) print("error " .. err) end,
+              on_close = function(c, code) print("closed " .. code) srv:close() script.unload() end,
+            }, { max_message = 16 })
+            print("port=" .. srv.port .. " id=" .. srv.id)
+            """);
+
+        await using var runner = await EngineRunner.StartAsync([script], options: o => o with { Observer = observer });
+        var port = await runner.WaitForPortAsync(Wait);
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), CancellationToken.None).WaitAsync(Wait);
+        await client.SendAsync(Encoding.ASCII.GetBytes(new string('x', 100)), WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(Wait);
+        await runner.WaitForExitAsync();
+
+        var events = observer.WebSockets.ToList();
+        Assert.Equal([WebSocketObservationKind.Opened, WebSocketObservationKind.Failed, WebSocketObservationKind.Closed], events.Select(e => e.Kind));
+        Assert.All(events, e => Assert.Equal((Path.GetFileName(script), WebSocketSide.Server), (e.Script, e.Side)));
+        var said = runner.Output.Prints.Single(p => p.StartsWith("error ", StringComparison.Ordinal))["error ".Length..];
+        Assert.Contains("1009", said, StringComparison.Ordinal);
+        Assert.Equal(said, events[1].Error); // the observer hears what the script's on_error was told
+        Assert.Equal("closed 1009", runner.Output.Prints.Single(p => p.StartsWith("closed ", StringComparison.Ordinal)));
+        Assert.Equal(1009, events[2].CloseCode);
+    }
+
+    [Fact]
     public async Task ScriptUnloads_ObserverHearsEachClientClosedGoingAway()
     {
         var observer = new ObservationRecorder();
