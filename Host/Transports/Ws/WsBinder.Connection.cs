@@ -17,7 +17,7 @@ internal sealed partial class WsBinder
         /// Each transport connection reports to its own <see cref="Attempt"/>, so a reconnect never mixes
         /// the events of an old connection with the new one's.
         /// </summary>
-        private sealed class Connection(Binding binding, long id, WebSocketConnectRequest request, WsReconnect? reconnect)
+        private sealed partial class Connection(Binding binding, long id, WebSocketConnectRequest request, WsReconnect? reconnect)
         {
             private LedgerEntry? _entry;
             private Attempt? _current;
@@ -309,43 +309,6 @@ internal sealed partial class WsBinder
                 if (_current is { } current)
                 {
                     current.Transport = null; // nothing of the plugin stays reachable once it may be unloaded
-                }
-            }
-
-            /// <summary>What one transport connection reports (its own threads): only posted to the menu thread.</summary>
-            private sealed class Attempt(Connection connection) : IWebSocketEvents
-            {
-                private static readonly Action<object?, object?, long> DeliverMessage =
-                    static (attempt, payload, isText) => ((Attempt)attempt!).Connection.Owner.DeliverMessage(((Attempt)attempt!).Connection.Id, (byte[])payload!, isText != 0);
-
-                public Connection Connection { get; } = connection;
-
-                public IWebSocketConnection? Transport { get; set; }
-
-                /// <summary>True once this connection reported an error (read on the menu thread after its close).</summary>
-                public bool HadError { get; private set; }
-
-                public void OnOpen() => OnOpen(null!);
-
-                public void OnOpen(WebSocketOpenInfo info) => Connection.Owner.Post(() => Connection.Opening(this, info));
-
-                public void OnMessage(byte[] payload, bool isText) => Connection.Owner.Post(DeliverMessage, this, payload, isText ? 1 : 0);
-
-                public void OnError(string message)
-                {
-                    HadError = true;
-                    Connection.Owner.Post(() => Connection.Failing(this, message));
-                }
-
-                public void OnClose(int code, string reason)
-                {
-                    if (!Connection.Reconnects)
-                    {
-                        // Without reconnect this is the end: out of the ledger at once, as before.
-                        Connection.Owner.Untrack(Connection._entry);
-                    }
-
-                    Connection.Owner.Post(() => Connection.Closing(this, code, reason));
                 }
             }
         }
