@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using PluginNet.Core.Observation;
@@ -43,7 +42,7 @@ public class HttpObservationTests : IAsyncLifetime
     [Fact]
     public async Task Observer_RealScript_HearsLifecycleAndEveryExchangeWithItsOutcome()
     {
-        var observer = new Recorder();
+        var observer = new ObservationRecorder();
         var script = LuaScripts.Write($$"""
             local left = 4
             local function done() left = left - 1; if left == 0 then script.unload() end end
@@ -82,7 +81,7 @@ public class HttpObservationTests : IAsyncLifetime
     [Fact]
     public async Task Observer_ScriptFailsToLoad_HearsLoadFailed()
     {
-        var observer = new Recorder();
+        var observer = new ObservationRecorder();
         var script = LuaScripts.Write("error('broken on purpose')");
 
         await using var runner = await EngineRunner.StartAsync([script], options: o => o with { Observer = observer });
@@ -96,7 +95,7 @@ public class HttpObservationTests : IAsyncLifetime
     [Fact]
     public async Task Timings_NewAndReusedConnection_AreOrdered_AndFirstByteWaitsForTheHeaders()
     {
-        var observer = new Recorder();
+        var observer = new ObservationRecorder();
         var script = LuaScripts.Write($$"""
             net.http:get("{{_server.Url("/ok")}}", function()
               net.http:get("{{_server.Url("/late")}}", function() script.unload() end)
@@ -124,16 +123,5 @@ public class HttpObservationTests : IAsyncLifetime
 
         // The second exchange reuses the first one's connection: it is ready long before the server answers.
         Assert.True(late.Connected < late.FirstByte - LateBy / 2, $"connected {late.Connected}, first byte {late.FirstByte}");
-    }
-
-    private sealed class Recorder : INetObserver
-    {
-        public ConcurrentQueue<HttpObservation> Http { get; } = new();
-
-        public ConcurrentQueue<ScriptObservation> Scripts { get; } = new();
-
-        public void OnHttp(HttpObservation observation) => Http.Enqueue(observation);
-
-        public void OnScript(ScriptObservation observation) => Scripts.Enqueue(observation);
     }
 }
