@@ -20,8 +20,19 @@ internal static unsafe partial class LuaBytes
             return false;
         }
 
-        var pointer = lua_tolstring(state.Handle, index, out var length);
-        return System.Text.Unicode.Utf8.IsValid(new ReadOnlySpan<byte>((byte*)pointer, checked((int)length)));
+        var bytes = state.StringBytes(index, out var length);
+        return System.Text.Unicode.Utf8.IsValid(new ReadOnlySpan<byte>(bytes, checked((int)length)));
+    }
+
+    /// <summary>
+    /// The bytes of the string at <paramref name="index"/> where Lua holds them (valid while the value
+    /// stays on the stack); a number there is converted in place, anything else gives null.
+    /// </summary>
+    public static byte* StringBytes(this LuaState state, int index, out long length)
+    {
+        var pointer = lua_tolstring(state.Handle, index, out var size);
+        length = (long)size;
+        return (byte*)pointer;
     }
 
     /// <summary>Pushes <paramref name="bytes"/> as one Lua string (Lua copies them).</summary>

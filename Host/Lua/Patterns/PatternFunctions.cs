@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using LuaState = KeraLua.Lua;
 
 namespace PluginNet.Host.Lua.Patterns;
@@ -8,7 +7,7 @@ namespace PluginNet.Host.Lua.Patterns;
 /// (or a scan for the first match) with a step budget, and the static cost estimate that decides
 /// which path a call takes. They read the subject and pattern where Lua holds them (no copy).
 /// </summary>
-internal static unsafe partial class PatternFunctions
+internal static unsafe class PatternFunctions
 {
     /// <summary>Mode bit: try every start from <c>pos</c> to the end (unless the pattern is anchored).</summary>
     public const int Scan = 1;
@@ -27,8 +26,8 @@ internal static unsafe partial class PatternFunctions
     /// </summary>
     public static int Match(LuaState state)
     {
-        var s = Bytes(state, 1, out var ls);
-        var p = Bytes(state, 2, out var lp);
+        var s = state.StringBytes(1, out var ls);
+        var p = state.StringBytes(2, out var lp);
         var pos = state.ToInteger(3);
         var mode = (int)state.ToInteger(4);
         var last = state.ToInteger(5);
@@ -77,7 +76,7 @@ internal static unsafe partial class PatternFunctions
     /// <summary>room(p, budget, anchors): the longest subject on which Lua's own matcher stays within the budget whatever happens (see <see cref="PatternCost"/>).</summary>
     public static int Room(LuaState state)
     {
-        var p = Bytes(state, 1, out var lp);
+        var p = state.StringBytes(1, out var lp);
         state.PushInteger(PatternCost.Room(new ReadOnlySpan<byte>(p, (int)lp), state.ToInteger(2), state.ToBoolean(3)));
         return 1;
     }
@@ -94,23 +93,11 @@ internal static unsafe partial class PatternFunctions
             }
             else
             {
-                lua_pushlstring(state.Handle, s + offset, (nuint)length);
+                state.PushBytes(new ReadOnlySpan<byte>(s + offset, checked((int)length)));
             }
         }
 
         return count;
     }
 
-    private static byte* Bytes(LuaState state, int index, out long length)
-    {
-        var pointer = lua_tolstring(state.Handle, index, out var size);
-        length = (long)size;
-        return (byte*)pointer;
-    }
-
-    [LibraryImport("lua54")]
-    private static partial IntPtr lua_tolstring(IntPtr state, int index, out nuint length);
-
-    [LibraryImport("lua54")]
-    private static partial IntPtr lua_pushlstring(IntPtr state, byte* s, nuint length);
 }
