@@ -4,8 +4,9 @@
 local util, raw = ...
 local len, format, is_utf8 = utf8.len, string.format, raw.is_utf8
 
--- utf8.len walks the message a character at a time; from this size on, the host's vectorised check
--- (one call out of Lua) is cheaper. Only a message it refuses is walked, to name the bad byte.
+-- utf8.len walks the message a character at a time; the host's vectorised check costs one call out
+-- of Lua instead. Short messages stay with utf8.len (128 bytes is a round figure, not a measured
+-- crossover). Only a message the host refuses is walked, to name the bad byte.
 local HOST_CHECK_FROM = 128
 
 function util.check_text(msg, n, fname, level)
