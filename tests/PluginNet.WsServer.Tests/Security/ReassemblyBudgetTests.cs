@@ -16,8 +16,11 @@ public sealed class ReassemblyBudgetTests
     [Fact]
     public async Task TwoFragmentedMessages_OverTheServersBudget_OneClientClosedWith1013_TheOtherAndABystanderServed()
     {
-        // A 3 MB message holds a 4 MB buffer (it grows by doubling); two of them do not fit in 6 MB.
-        var request = ServerHarness.Request() with { MaxReassemblyBytesPerServer = 6 * Megabyte };
+        // A 3 MB message holds a 4 MB buffer (it grows by doubling, 2 MB to 4 MB): one 4 MB buffer
+        // beside the other's 2 MB fits in 7 MB, two 4 MB buffers do not. So exactly one client is
+        // refused whichever grows first. (At 6 MB the first to grow is refused and the second only
+        // fits once the first has given its 2 MB back: when both grow at once, both are refused.)
+        var request = ServerHarness.Request() with { MaxReassemblyBytesPerServer = 7 * Megabyte };
         await using var harness = ServerHarness.Start(request);
         var (bystander, bystanderId) = await harness.ConnectAsync();
         var (a, aId) = await harness.ConnectAsync();
