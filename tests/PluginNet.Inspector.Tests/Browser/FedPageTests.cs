@@ -57,6 +57,12 @@ public sealed class FedPageTests(ITestOutputHelper output) : IAsyncLifetime
         await messages.Nth(1).ClickAsync();
         await Expect(page.Locator("#detail-message-text")).ToHaveAttributeAsync("data-format", "json");
 
+        // Traffic elsewhere refreshes the open detail: the opened message stays open and marked.
+        _inspector.OnUdp(Udp("late.lua", 8, UdpObservationKind.Opened));
+        await Expect(page.Locator("#udp tbody tr[data-script='late.lua']")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#detail-message-text")).ToHaveAttributeAsync("data-format", "json");
+        await Expect(messages.Nth(1)).ToHaveClassAsync("selected");
+
         var udp = page.Locator("#udp tbody tr[data-script='udp.lua']");
         await Expect(udp).ToHaveAttributeAsync("data-datagrams", "1");
         await udp.ClickAsync();

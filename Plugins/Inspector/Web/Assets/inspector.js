@@ -156,8 +156,10 @@ function statusMatches(d, f) {
 }
 
 async function select(what) {
+  const was = state.selected;
+  if (was && was.kind === what.kind && was.key === what.key && was.seq === what.seq) what.message = was.message;
   state.selected = what;
-  for (const r of document.querySelectorAll('tr.selected')) r.classList.remove('selected');
+  for (const r of document.querySelectorAll('tr.selected:not(#detail-messages tr)')) r.classList.remove('selected');
   await refreshDetail();
 }
 async function refreshDetail(unmask) {
@@ -176,7 +178,7 @@ async function refreshDetail(unmask) {
     const g = (s.kind === 'ws' ? state.ws : state.udp).get(s.key);
     if (!g) return;
     g.row.classList.add('selected');
-    showMessages(s.kind, g.events);
+    showMessages(s, g.events);
   }
 }
 function fields(pairs) {
@@ -194,7 +196,7 @@ function bodyBlock(id, title, b) {
 }
 function showHttp(i, d, unmask) {
   const pane = $('detail');
-  pane.hidden = false; pane.dataset.kind = 'http'; pane.dataset.seq = i.seq; pane.dataset.state = i.state;
+  pane.hidden = false; pane.dataset.kind = 'http'; pane.dataset.key = ''; pane.dataset.seq = i.seq; pane.dataset.state = i.state;
   $('detail-title').textContent = `${i.method} ${d.url}`;
   $('show-secrets').hidden = !d.hasSecrets || !!unmask;
   fields([['script', i.script, 'script'], ['method', i.method, 'method'], ['url', d.url, 'url'], ['state', i.state, 'state'],
@@ -206,26 +208,37 @@ function showHttp(i, d, unmask) {
     el('h3', {}, 'request headers'), headersTable('detail-request-headers', d.requestHeaders), bodyBlock('detail-request-body', 'request body', d.requestBody),
     el('h3', {}, 'response headers'), headersTable('detail-response-headers', d.responseHeaders), bodyBlock('detail-response-body', 'response body', d.responseBody));
 }
-function showMessages(kind, events) {
+// A connection's messages. Rebuilt only when its events changed (any batch refreshes the open detail),
+// and the message the user opened stays open across a rebuild.
+function showMessages(selected, events) {
   const pane = $('detail');
+  const kind = selected.kind, key = String(selected.key);
+  const version = `${events.length}:${events[events.length - 1].seq}`;
+  const same = !pane.hidden && pane.dataset.kind === kind && pane.dataset.key === key;
+  if (same && pane.dataset.version === version) return;
   const first = events[0], end = lastOf(events, ['Closed', 'Failed']);
-  pane.hidden = false; pane.dataset.kind = kind; pane.dataset.seq = ''; pane.dataset.state = '';
+  pane.hidden = false; pane.dataset.kind = kind; pane.dataset.key = key; pane.dataset.version = version; pane.dataset.seq = ''; pane.dataset.state = '';
   $('show-secrets').hidden = true;
   $('detail-title').textContent = kind === 'ws' ? `WebSocket ${(events.find((e) => e.url) || {}).url || ''}` : `UDP socket ${first.socket}`;
   fields([['script', first.script, 'script'], ['side', first.side, 'side'], ['local', (events.find((e) => e.local) || {}).local, 'local'],
     ['state', end ? end.event : 'open', 'state'], ['close code', end && end.closeCode, 'closeCode'], ['close reason', end && end.closeReason, 'closeReason'],
     ['error', end && end.error, 'error']]);
   const rows = events.filter((e) => e.event === 'Sent' || e.event === 'Received').map((e) => {
-    const tr = el('tr', { 'data-seq': e.seq, 'data-dir': e.event === 'Sent' ? 'send' : 'receive', 'data-format': e.format, 'data-size': e.size },
+    const tr = el('tr', { 'data-seq': e.seq, 'data-dir': e.event === 'Sent' ? 'send' : 'receive', 'data-format': e.format, 'data-size': e.size,
+      class: selected.message === e.seq ? 'selected' : undefined },
       el('td', {}, clock(e.at)), el('td', {}, e.remote || (e.binary ? 'binary' : 'text')), el('td', {}, bytes(e.size)), el('td', { 'data-field': 'preview' }, e.preview));
     tr.onclick = async () => {
+      selected.message = e.seq;
+      for (const r of $('detail-messages').querySelectorAll('tr.selected')) r.classList.remove('selected');
+      tr.classList.add('selected');
       const d = await (await fetch(`/api/item/${e.seq}`)).json();
       $('detail-message-body').replaceChildren(bodyBlock('detail-message-text', 'message', d.payload));
     };
     return tr;
   });
+  const body = (same && $('detail-message-body')) || el('div', { id: 'detail-message-body' });
   $('detail-extra').replaceChildren(el('h3', {}, kind === 'ws' ? 'messages' : 'datagrams'),
-    el('table', { id: 'detail-messages' }, el('tbody', {}, ...rows)), el('div', { id: 'detail-message-body' }));
+    el('table', { id: 'detail-messages' }, el('tbody', {}, ...rows)), body);
 }
 
 $('pause').onclick = () => {
@@ -236,7 +249,7 @@ $('pause').onclick = () => {
   $('pause').dataset.held = state.queue.length;
 };
 $('clear').onclick = () => fetch('/api/clear', { method: 'POST' });
-$('detail-close').onclick = () => { state.selected = null; $('detail').hidden = true; $('detail').dataset.seq = ''; };
+$('detail-close').onclick = () => { state.selected = null; $('detail').hidden = true; $('detail').dataset.seq = ''; $('detail').dataset.key = ''; };
 $('show-secrets').onclick = () => refreshDetail(true);
 for (const id of ['filter-script', 'filter-kind', 'filter-status', 'filter-text']) $(id).addEventListener('input', applyFilters);
 connect();
