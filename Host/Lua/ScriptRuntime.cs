@@ -14,18 +14,16 @@ namespace PluginNet.Host.Lua;
 /// One script: its own Lua state (NLua), the sandbox, the glue of every module and the script's
 /// scope. Touched only on the menu thread.
 /// </summary>
-internal sealed class ScriptRuntime : IDisposable
+internal sealed partial class ScriptRuntime : IDisposable
 {
     private static readonly Assembly GlueAssembly = typeof(ScriptRuntime).Assembly;
 
     // The C functions handed to Lua: kept alive here for as long as the state lives.
-    private readonly List<LuaFunction> _pinned = [];
     private readonly NLua.Lua _lua;
     private readonly LuaMemoryLimit _memory;
     private int _tracebackRef;
     private int _utilRef;
     private int _fireRef;
-    private readonly ErrorStorm _errors = new(TimeSpan.FromSeconds(5));
     private bool _disposed;
     private List<Action>? _atNextFrame;
 
@@ -106,29 +104,11 @@ internal sealed class ScriptRuntime : IDisposable
         _fireRef = State.Ref(LuaRegistry.Index);
     }
 
-    /// <summary>Creates a table of raw functions, each guarded so no .NET exception reaches Lua, and leaves it on the stack.</summary>
-    public void PushRawTable(Dictionary<string, Func<LuaState, int>> functions)
-    {
-        State.NewTable();
-        foreach (var (name, body) in functions)
-        {
-            State.PushCFunction(Guard(name, body));
-            State.SetField(-2, name);
-        }
-    }
-
     // raw.is_utf8(s) for text.lua: true when the string is valid UTF-8.
     private static int IsUtf8(LuaState state)
     {
         state.PushBoolean(state.IsUtf8(1));
         return 1;
-    }
-
-    /// <summary>Sets a raw function into the table at the top of the stack.</summary>
-    public void SetRawFunction(string name, Func<LuaState, int> body)
-    {
-        State.PushCFunction(Guard(name, body));
-        State.SetField(-2, name);
     }
 
     /// <summary>
@@ -228,57 +208,6 @@ internal sealed class ScriptRuntime : IDisposable
     /// <summary>Pushes a value stored with <see cref="Ref"/>.</summary>
     public void PushRef(int reference) => State.RawGetInteger(LuaRegistry.Index, reference);
 
-    /// <summary>
-    /// Calls the function pushed at <paramref name="top"/>+1 with the arguments above it. Glue
-    /// functions catch script errors themselves; a failure here is reported, never thrown.
-    /// </summary>
-    public void CallProtected(int argumentCount, int top, string where)
-    {
-        if (PCallLimited(argumentCount, 0, where) != LuaStatus.OK)
-        {
-            ReportError(where, PopMessage());
-        }
-
-        State.SetTop(top);
-    }
-
-    /// <summary>
-    /// Logs a failed callback with the script's name; the message carries file:line and traceback.
-    /// The same error again within the storm window is counted instead of logged (see <see cref="ErrorStorm"/>).
-    /// </summary>
-    public void ReportError(string where, string message)
-    {
-        var text = $"error in {where}: {message}";
-        LastError = text;
-        if (_errors.ShouldLog(text, DateTime.UtcNow))
-        {
-            Services.Output.Log(LogLevel.Error, Scope.Name, text);
-
-            // The observer hears what the log shows (a storm's repeats are counted there, not sent).
-            if (Services.Observer is { } observer)
-            {
-                observer.OnScript(ErrorObservation(text));
-            }
-        }
-    }
-
-    /// <summary>Lua's traceback follows the message after "stack traceback:"; observations keep them apart.</summary>
-    public static (string Message, string? Traceback) SplitTraceback(string text)
-    {
-        var cut = text.IndexOf("\nstack traceback:", StringComparison.Ordinal);
-        return cut < 0 ? (text, null) : (text[..cut], text[(cut + 1)..]);
-    }
-
-    private PluginNet.Core.Observation.ScriptObservation ErrorObservation(string text)
-    {
-        var (message, traceback) = SplitTraceback(text);
-        return new(Scope.Name, PluginNet.Core.Observation.ScriptObservationKind.Error, DateTimeOffset.UtcNow)
-        {
-            Message = message,
-            Traceback = traceback,
-        };
-    }
-
     /// <summary>Runs <paramref name="work"/> once, when the next frame fires (e.g. to deliver at most once per frame). Menu thread.</summary>
     public void AtNextFrame(Action work) => (_atNextFrame ??= []).Add(work);
 
@@ -298,15 +227,6 @@ internal sealed class ScriptRuntime : IDisposable
         }
     }
 
-    /// <summary>Logs how often suppressed errors repeated. Called once per frame.</summary>
-    public void FlushErrorSummaries()
-    {
-        foreach (var summary in _errors.TakeSummaries(DateTime.UtcNow, force: _disposed))
-        {
-            Services.Output.Log(LogLevel.Error, Scope.Name, summary);
-        }
-    }
-
     public void Dispose()
     {
         if (_disposed)
@@ -321,62 +241,6 @@ internal sealed class ScriptRuntime : IDisposable
         _pinned.Clear();
     }
 
-    private int ReportErrorFromLua(LuaState state)
-    {
-        ReportError(state.ToText(1) ?? "callback", state.ToText(2) ?? "(no message)");
-        return 0;
-    }
-
-    // Script code runs with the memory limit enforced; a failed allocation there is a Lua error the
-    // protected call catches. The host's own pushes outside it must never fail.
-    private LuaStatus PCallLimited(int argumentCount, int resultCount, string where)
-    {
-        var was = _memory.Enforce(true);
-        Services.Watch?.Enter(ScriptPath, where);
-        try
-        {
-            return State.PCall(argumentCount, resultCount, 0);
-        }
-        finally
-        {
-            Services.Watch?.Leave();
-            _memory.Enforce(was);
-        }
-    }
-
-    private LuaFunction Guard(string name, Func<LuaState, int> body)
-    {
-        LuaFunction function = pointer =>
-        {
-            var state = LuaState.FromIntPtr(pointer);
-            // A raw function's pushes are the host's: an allocation failure here would unwind
-            // through .NET frames, so the limit is lifted while it runs.
-            var enforced = _memory.Enforce(false);
-            try
-            {
-                return body(state);
-            }
-#pragma warning disable CA1031 // An exception must never unwind into native Lua; it becomes a Lua failure value.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                return state.ReturnError($"internal error in {name}: {ex.Message}");
-            }
-            finally
-            {
-                _memory.Enforce(enforced);
-            }
-        };
-        _pinned.Add(function);
-        return function;
-    }
-
-    private string PopMessage()
-    {
-        var message = State.ToText(-1) ?? State.TypeName(State.Type(-1));
-        State.Pop(1);
-        return message;
-    }
 }
 
 /// <summary>A script or its glue could not be set up.</summary>
