@@ -196,7 +196,7 @@ function bodyBlock(id, title, b) {
 }
 function showHttp(i, d, unmask) {
   const pane = $('detail');
-  pane.hidden = false; pane.dataset.kind = 'http'; pane.dataset.key = ''; pane.dataset.seq = i.seq; pane.dataset.state = i.state;
+  pane.hidden = false; pane.dataset.kind = 'http'; pane.dataset.seq = i.seq; pane.dataset.state = i.state;
   $('detail-title').textContent = `${i.method} ${d.url}`;
   $('show-secrets').hidden = !d.hasSecrets || !!unmask;
   fields([['script', i.script, 'script'], ['method', i.method, 'method'], ['url', d.url, 'url'], ['state', i.state, 'state'],
@@ -249,7 +249,7 @@ $('pause').onclick = () => {
   $('pause').dataset.held = state.queue.length;
 };
 $('clear').onclick = () => fetch('/api/clear', { method: 'POST' });
-$('detail-close').onclick = () => { state.selected = null; $('detail').hidden = true; $('detail').dataset.seq = ''; $('detail').dataset.key = ''; };
+$('detail-close').onclick = () => { state.selected = null; $('detail').hidden = true; $('detail').dataset.seq = ''; };
 $('show-secrets').onclick = () => refreshDetail(true);
 for (const id of ['filter-script', 'filter-kind', 'filter-status', 'filter-text']) $(id).addEventListener('input', applyFilters);
 connect();
