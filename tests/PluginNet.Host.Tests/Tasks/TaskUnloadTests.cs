@@ -27,7 +27,7 @@ public class TaskUnloadTests
               for _ = 1, 30 do
                 task.spawn(function()
                   started = started + 1
-                  task.wait(0.2)
+                  task.wait(3) -- long enough that none is due before the unload, even on a loaded machine
                   print("RESUMED sleep")
                 end)
               end
@@ -72,9 +72,9 @@ public class TaskUnloadTests
         {
             var now = 0L;
             await runner.InvokeAsync(e => now = e.FrameCount);
-            if (now > frame + 60)
+            if (now > frame + 200)
             {
-                break; // 60 frames (a second at the default 60 fps): the 0.2 s sleeps would have ended
+                break; // 200 frames (3.3 s at the default 60 fps) after the unload: the 3 s sleeps would have ended
             }
 
             await runner.Output.WaitForPrintAsync(_ => false, TimeSpan.FromMilliseconds(50)).ContinueWith(_ => { }, TaskScheduler.Default);
