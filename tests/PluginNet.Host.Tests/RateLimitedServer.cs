@@ -69,7 +69,7 @@ internal sealed class RateLimitedServer : IAsyncDisposable
                 _used++;
                 Accepted.Add((int.Parse(context.Request.Query["i"]!, CultureInfo.InvariantCulture), now));
                 headers["X-RateLimit-Remaining"] = (Limit - _used).ToString(CultureInfo.InvariantCulture);
-                headers["X-RateLimit-Reset-After"] = resetAfter.ToString("0.000", CultureInfo.InvariantCulture);
+                headers["X-RateLimit-Reset-After"] = Milliseconds(resetAfter).ToString("0.000", CultureInfo.InvariantCulture);
                 return context.Response.WriteAsync("ok");
             }
 
@@ -86,11 +86,16 @@ internal sealed class RateLimitedServer : IAsyncDisposable
                     headers.RetryAfter = DateTimeOffset.FromUnixTimeSeconds(_windowEnd.ToUnixTimeSeconds() + 1).ToString("r", CultureInfo.InvariantCulture);
                     break;
                 default:
-                    headers["X-RateLimit-Reset"] = (_windowEnd.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
+                    headers["X-RateLimit-Reset"] = Milliseconds((_windowEnd - DateTimeOffset.UnixEpoch).TotalSeconds).ToString("0.000", CultureInfo.InvariantCulture);
                     break;
             }
 
             return context.Response.WriteAsync("too many requests");
         }
     }
+
+    // Rounded up to the millisecond: a server that says "resets after 0.480 s" must not refuse at 0.4803 s.
+    // (Rounded to nearest, the header could name a moment up to half a millisecond before the window ends,
+    // so a client whose hold timer fired on time could be refused: one CI run saw a 429 here.)
+    private static double Milliseconds(double seconds) => Math.Ceiling(seconds * 1000) / 1000;
 }
