@@ -52,6 +52,7 @@ end
 local abort = setmetatable({ message = "" }, { __tostring = function(a) return a.message end })
 local MARK_AFTER_MS = 10
 local deadline, started, cpu_mark, mark_wall = nil, nil, nil, nil
+local aborted = false -- this callback's abort has been raised (see guard)
 
 -- The script line running now: the nearest frame of a script file ("@path"), skipping the glue's
 -- own frames (the pcall and coroutine wrappers below) that the hook may happen to interrupt.
@@ -81,7 +82,15 @@ local function guard()
       deadline = t + unused
       return
     end
-    abort.message = format("%scallback aborted: still running after %d ms (an endless loop?)", script_position(), limit_ms)
+    local position = script_position()
+    if aborted and position == "" then
+      -- The abort has already unwound the script's code (a task's coroutine) and only glue runs now,
+      -- recording the failure (the task scheduler): raising again would cut that short, leave the task
+      -- "running" for good and name no line. The glue is bounded; its callback ends soon after.
+      return
+    end
+    abort.message = format("%scallback aborted: still running after %d ms (an endless loop?)", position, limit_ms)
+    aborted = true
     error(abort, 0)
   end
 end
@@ -160,6 +169,7 @@ function util.call(where, fn, ...)
   -- One assignment a statement, deadline set last and cleared first: the hook may run between any
   -- two instructions, and it looks at nothing while deadline is nil.
   if outer == nil then
+    aborted = false
     cpu_mark = nil
     mark_wall = nil
     started = now()

@@ -169,6 +169,60 @@ public class TaskHttpTests : IAsyncLifetime
         Assert.Matches(@"\.lua:3: callback aborted: still running after 250 ms", error);
     }
 
+    // The guard aborts a runaway task inside its coroutine; the glue that resumed it (the waker of a timer
+    // or a response) then records the failure with the same, spent, allowance. Whether the guard's next look
+    // falls inside that glue depends on how many instructions the menu thread ran before, so many runaway
+    // tasks are needed to meet it: before the guard spared the glue, 4 to 14 aborts of 120 were raised a
+    // second time there (four runs), so that the task stayed "running" for good and the callback that resumed
+    // it logged an abort naming no line.
+    [Theory]
+    [InlineData("task.wait(0)")]
+    [InlineData("net.http:get")]
+    public async Task ManyRunawayTasks_EachFailsOnceWithItsLine_TheResumingCallbackIsNotAborted(string wait)
+    {
+        const int Tasks = 120;
+        var call = wait == "task.wait(0)" ? wait : $"net.http:get(\"{_server.Url("/step/1")}\")";
+        var output = await EngineRunner.RunToEndAsync(
+            $$"""
+            local spinners = {}
+            for i = 1, {{Tasks}} do
+              spinners[i] = task.defer(function() -- each starts in a dispatcher item of its own
+                {{call}}
+                while true do end
+              end)
+            end
+            task.spawn(function()
+              local counts = {}
+              repeat
+                task.wait(0.02)
+                local waiting = false
+                for _, t in ipairs(spinners) do waiting = waiting or t:status() == "waiting" end
+              until not waiting
+              for _, t in ipairs(spinners) do counts[t:status()] = (counts[t:status()] or 0) + 1 end
+              for status, count in pairs(counts) do print(status, count) end
+              script.unload()
+            end)
+            """,
+            TaskRun.Within,
+            requireUnloaded: false,
+            options: o => o with { CallbackTimeLimit = TimeSpan.FromMilliseconds(10) });
+
+        var errors = TaskRun.Errors(output);
+        Assert.True(output.Prints.SequenceEqual([$"failed\t{Tasks}"]), $"{string.Join(" | ", output.Prints)}\n{string.Join("\n", errors.Take(5))}");
+
+        // One failure per task and nothing else (the log folds repeats of a line into a count).
+        const string TaskAborted = @"error in task started at [^""]*\.lua:3: [^""]*\.lua:5: callback aborted: still running after 10 ms";
+        var reported = 0;
+        foreach (var error in errors)
+        {
+            var repeated = System.Text.RegularExpressions.Regex.Match(error, $@"^the error ""{TaskAborted}[^""]*"" repeated (\d+) more times");
+            Assert.True(repeated.Success || System.Text.RegularExpressions.Regex.IsMatch(error, "^" + TaskAborted), error);
+            reported += repeated.Success ? int.Parse(repeated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 1;
+        }
+
+        Assert.Equal(Tasks, reported);
+    }
+
     // The script's resources, asked on the menu thread until none is left (bounded: TaskRun.Within).
     private static async Task NoResourcesLeftAsync(EngineRunner runner)
     {
