@@ -100,7 +100,8 @@ public class TaskSemanticsTests
               print("NEVER")
             end)
             task.spawn(function()
-              task.wait(0.2)
+              while me:status() == "waiting" do task.wait() end
+              task.wait(0.2) -- past t's 0.05 s and me's next frame: either would have printed by now
               print(me:status(), pcall(t.result, t))
               script.unload()
             end)
