@@ -77,6 +77,8 @@ public sealed class FedPageTests(ITestOutputHelper output) : IAsyncLifetime
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
+        using var feedMessages = new SemaphoreSlim(0);
+        page.WebSocket += (_, socket) => socket.FrameReceived += (_, _) => feedMessages.Release();
         await page.GotoAsync(_url.ToString());
         await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-state", "live");
 
@@ -111,6 +113,20 @@ public sealed class FedPageTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Paused, new traffic waits; resumed, it shows.
         await page.Locator("#pause").ClickAsync();
+        await Expect(page.Locator("#pause")).ToHaveAttributeAsync("data-held", "0");
+
+        // The feed sends the scripts at least every second: two such batches with nothing new arrive while
+        // paused, and nothing is held for them (the page used to queue one a second for as long as it paused).
+        while (feedMessages.CurrentCount > 0)
+        {
+            await feedMessages.WaitAsync();
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.True(await feedMessages.WaitAsync(TimeSpan.FromSeconds(10)), "no feed message within 10 s");
+        }
+
         await Expect(page.Locator("#pause")).ToHaveAttributeAsync("data-held", "0");
         var later = Started("web.lua", 3, Get("http://127.0.0.1:9/later"));
         _inspector.OnHttp(later);

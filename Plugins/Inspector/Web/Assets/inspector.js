@@ -5,7 +5,7 @@
 const $ = (id) => document.getElementById(id);
 // The page keeps at most this many rows per table and events per connection (the inspector keeps more; the HAR has them all).
 const MaxRows = 5000;
-const state = { paused: false, queue: [], http: new Map(), ws: new Map(), udp: new Map(), scripts: new Set(), selected: null };
+const state = { paused: false, queue: [], idle: null, http: new Map(), ws: new Map(), udp: new Map(), scripts: new Set(), selected: null };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -23,8 +23,15 @@ function connect() {
   socket.onclose = () => { setStatus('closed'); setTimeout(connect, 2000); };
   socket.onmessage = (m) => {
     const batch = JSON.parse(m.data);
-    if (state.paused) { state.queue.push(batch); $('pause').dataset.held = state.queue.length; } else apply(batch);
+    if (state.paused) hold(batch); else apply(batch);
   };
+}
+// While paused, batches with new items wait in order. One with nothing new (the feed sends the scripts at
+// least every second) only replaces the last such one: every batch carries the whole scripts list and
+// counts, so only the newest matters, and an hour's pause does not pile up 3,600 of them.
+function hold(batch) {
+  if (batch.full || batch.items.length > 0) { state.queue.push(batch); state.idle = null; } else state.idle = batch;
+  $('pause').dataset.held = state.queue.length;
 }
 function setStatus(s) { $('status').dataset.state = s; $('status').textContent = s === 'live' ? 'live' : s === 'closed' ? 'disconnected' : s; }
 
@@ -245,7 +252,12 @@ $('pause').onclick = () => {
   state.paused = !state.paused;
   $('pause').setAttribute('aria-pressed', state.paused);
   $('pause').textContent = state.paused ? 'Resume' : 'Pause';
-  if (!state.paused) { const q = state.queue; state.queue = []; q.forEach(apply); }
+  if (!state.paused) {
+    const q = state.queue, idle = state.idle;
+    state.queue = []; state.idle = null;
+    q.forEach(apply);
+    if (idle) apply(idle);
+  }
   $('pause').dataset.held = state.queue.length;
 };
 $('clear').onclick = () => fetch('/api/clear', { method: 'POST' });
