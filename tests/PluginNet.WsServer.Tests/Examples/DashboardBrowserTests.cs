@@ -98,10 +98,23 @@ public sealed partial class DashboardBrowserTests(ITestOutputHelper output)
     }
 
     // quit unloads the script: the page sees the server go away (1001) and the host exits cleanly.
+    // The page retries half a second later and that attempt fails (1006, nobody listens): the status line
+    // shows 1001 only until then, so every status it takes is recorded and the first disconnect is checked.
     private static async Task QuitAsync(IPage page, IBrowser browser, PluginNetProcess host)
     {
+        await page.EvaluateAsync("""
+            () => {
+              const status = document.getElementById('status');
+              window.statuses = [];
+              new MutationObserver(() => window.statuses.push(status.textContent))
+                .observe(status, { childList: true, characterData: true, subtree: true });
+            }
+            """);
         await page.EvaluateAsync("dashboard.send({ cmd: 'quit' })");
-        await Expect(page.Locator("#status")).ToContainTextAsync("disconnected (1001");
+        await page.WaitForFunctionAsync("() => window.statuses.some(s => s.startsWith('disconnected'))");
+        var statuses = await page.EvaluateAsync<string[]>("window.statuses");
+        Assert.StartsWith("disconnected (1001", statuses.First(s => s.StartsWith("disconnected", StringComparison.Ordinal)), StringComparison.Ordinal);
+
         await browser.CloseAsync();
         Assert.Equal(0, await host.WaitForExitAsync());
     }
