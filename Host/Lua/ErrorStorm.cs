@@ -12,7 +12,9 @@ internal sealed class ErrorStorm(TimeSpan window)
     /// <summary>True when <paramref name="message"/> should be logged now; false when it is a repeat to count.</summary>
     public bool ShouldLog(string message, DateTime now)
     {
-        if (_recent.TryGetValue(message, out var seen) && now - seen.First < window)
+        // Past the window but with repeats not yet summarised (summaries are taken once per frame, and one
+        // frame's callbacks can run past the window's end): counted into that summary, so none is lost.
+        if (_recent.TryGetValue(message, out var seen) && (now - seen.First < window || seen.Repeats > 0))
         {
             _recent[message] = (seen.First, seen.Repeats + 1);
             return false;

@@ -64,4 +64,19 @@ public class ErrorStormTests
         Assert.Equal(["the error \"boom\" repeated 299 more times in 5 s"], storm.TakeSummaries(start.AddSeconds(5), force: false));
         Assert.True(storm.ShouldLog("boom\nstack traceback: ...", start.AddSeconds(5.1)));
     }
+
+    // Summaries are taken once per frame; a frame of many failing callbacks can run past the window's end.
+    [Fact]
+    public void ShouldLog_RepeatAfterTheWindowBeforeItsSummary_CountedInThatSummary_NoneLost()
+    {
+        var storm = new ErrorStorm(TimeSpan.FromSeconds(5));
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.True(storm.ShouldLog("boom", start));
+        Assert.False(storm.ShouldLog("boom", start.AddSeconds(4)));
+
+        Assert.False(storm.ShouldLog("boom", start.AddSeconds(5.5))); // the window is over, its summary not yet taken
+
+        Assert.Equal(["the error \"boom\" repeated 2 more times in 5.6 s"], storm.TakeSummaries(start.AddSeconds(5.6), force: false));
+        Assert.True(storm.ShouldLog("boom", start.AddSeconds(5.7)));
+    }
 }
