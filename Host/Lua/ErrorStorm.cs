@@ -8,6 +8,7 @@ internal sealed class ErrorStorm(TimeSpan window)
 {
     private const int MaxTracked = 64;
     private readonly Dictionary<string, (DateTime First, int Repeats)> _recent = new(StringComparer.Ordinal);
+    private readonly List<string> _evicted = []; // summaries of errors forgotten early to make room
 
     /// <summary>True when <paramref name="message"/> should be logged now; false when it is a repeat to count.</summary>
     public bool ShouldLog(string message, DateTime now)
@@ -22,7 +23,12 @@ internal sealed class ErrorStorm(TimeSpan window)
 
         if (_recent.Count >= MaxTracked)
         {
-            _recent.Remove(_recent.MinBy(e => e.Value.First).Key);
+            var (oldest, (first, repeats)) = _recent.MinBy(e => e.Value.First);
+            _recent.Remove(oldest);
+            if (repeats > 0)
+            {
+                _evicted.Add(Summary(oldest, repeats, now - first));
+            }
         }
 
         _recent[message] = (now, 0);
@@ -32,7 +38,8 @@ internal sealed class ErrorStorm(TimeSpan window)
     /// <summary>Summary lines for errors whose window has passed (or all, when <paramref name="force"/>).</summary>
     public List<string> TakeSummaries(DateTime now, bool force)
     {
-        var lines = new List<string>();
+        var lines = new List<string>(_evicted);
+        _evicted.Clear();
         foreach (var (message, (first, repeats)) in _recent.ToList())
         {
             if (!force && now - first < window)
@@ -43,11 +50,16 @@ internal sealed class ErrorStorm(TimeSpan window)
             _recent.Remove(message);
             if (repeats > 0)
             {
-                var firstLine = message.AsSpan()[..Math.Max(0, message.IndexOf('\n') is var n and >= 0 ? n : message.Length)].ToString();
-                lines.Add($"the error \"{firstLine}\" repeated {repeats} more time{(repeats == 1 ? "" : "s")} in {(now - first).TotalSeconds:0.#} s");
+                lines.Add(Summary(message, repeats, now - first));
             }
         }
 
         return lines;
+    }
+
+    private static string Summary(string message, int repeats, TimeSpan over)
+    {
+        var firstLine = message.IndexOf('\n') is var n and >= 0 ? message[..n] : message;
+        return $"the error \"{firstLine}\" repeated {repeats} more time{(repeats == 1 ? "" : "s")} in {over.TotalSeconds:0.#} s";
     }
 }

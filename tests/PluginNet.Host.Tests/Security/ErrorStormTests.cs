@@ -79,4 +79,22 @@ public class ErrorStormTests
         Assert.Equal(["the error \"boom\" repeated 2 more times in 5.6 s"], storm.TakeSummaries(start.AddSeconds(5.6), force: false));
         Assert.True(storm.ShouldLog("boom", start.AddSeconds(5.7)));
     }
+
+    [Fact]
+    public void ShouldLog_ARepeatedErrorForgottenToMakeRoom_StillGetsItsSummary()
+    {
+        var storm = new ErrorStorm(TimeSpan.FromSeconds(5));
+        var start = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        Assert.True(storm.ShouldLog("first", start));
+        Assert.False(storm.ShouldLog("first", start.AddSeconds(0.5)));
+
+        // 64 other errors within the window: the oldest, "first", is forgotten to make room.
+        for (var i = 0; i < 64; i++)
+        {
+            Assert.True(storm.ShouldLog($"other {i}", start.AddSeconds(1)));
+        }
+
+        Assert.True(storm.ShouldLog("first", start.AddSeconds(1.5)));
+        Assert.Equal(["the error \"first\" repeated 1 more time in 1 s"], storm.TakeSummaries(start.AddSeconds(2), force: false));
+    }
 }
